@@ -1,0 +1,8 @@
+# Indian digit grouping: 12,34,567.
+NUMBER_GROUPING = (3, 2, 0)
+THOUSAND_SEPARATOR = ","
+DECIMAL_SEPARATOR = "."
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d-m-Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"

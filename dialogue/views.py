@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def directory(request):
+    return render(request, "dialogue/directory.html", {})

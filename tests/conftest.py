@@ -1,0 +1,30 @@
+import os
+
+import pytest
+
+os.environ.setdefault("TRIPARTITE_TESTING", "1")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_world
+
+    return build_world()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres/redis run only where those servers are configured."""
+    has_pg = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    has_redis = bool(os.environ.get("REDIS_URL"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL")
+    for item in items:
+        if "postgres" in item.keywords and not has_pg:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(skip_redis)
