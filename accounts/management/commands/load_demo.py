@@ -96,7 +96,9 @@ class Command(BaseCommand):
 
     # --- building blocks ---------------------------------------------------------------------
 
-    def user(self, local: str, display_name: str, *, time_zone: str = "UTC", **extra: Any) -> tuple[User, bool]:
+    def user(
+        self, local: str, display_name: str, *, time_zone: str = "UTC", **extra: Any
+    ) -> tuple[User, bool]:
         email = demo_email(local)
         existing = User.objects.filter(email=email).first()
         if existing is not None:
@@ -205,7 +207,9 @@ class Command(BaseCommand):
         if created:
             self.affiliate(observer, jetro, decided_by=admin)
             self.join(observer, regional)
-        report.accounts.append((observer.email, "Observer (JETRO), member of the regional space", False))
+        report.accounts.append(
+            (observer.email, "Observer (JETRO), member of the regional space", False)
+        )
 
         secretariat, created = self.user("secretariat", "ILO secretariat", time_zone="Asia/Bangkok")
         if created:
@@ -231,17 +235,23 @@ class Command(BaseCommand):
         for g, constituency in GROUPS.items():
             name, acronym = ORGANIZATIONS[(c.upper(), g)]
             organizations[g] = org = self.organization(admin, name, acronym, constituency, country)
-            focal, created = self.user(f"focal.{g}.{c}", f"{acronym} focal point", time_zone=time_zone)
+            focal, created = self.user(
+                f"focal.{g}.{c}", f"{acronym} focal point", time_zone=time_zone
+            )
             if created:
                 self.affiliate(focal, org, decided_by=admin)
-                affiliation = Affiliation.objects.get(user=focal, status=Affiliation.Status.VERIFIED)
+                affiliation = Affiliation.objects.get(
+                    user=focal, status=Affiliation.Status.VERIFIED
+                )
                 account_services.appoint_focal_point(actor=admin, affiliation=affiliation)
                 account_permissions.forget_standing(focal)
                 self.enrol_two_factor(focal)
             focal_points[g] = focal
             report.accounts.append((focal.email, f"Focal point of {org}", True))
 
-        moderator, created = self.user(f"moderator.{c}", f"{country_name} dialogue moderator", time_zone=time_zone)
+        moderator, created = self.user(
+            f"moderator.{c}", f"{country_name} dialogue moderator", time_zone=time_zone
+        )
         if created:
             self.affiliate(moderator, organizations["gov"], decided_by=focal_points["gov"])
             membership = self.join(moderator, country_space)
@@ -250,12 +260,18 @@ class Command(BaseCommand):
             )
             self.enrol_two_factor(moderator)
         report.accounts.append(
-            (moderator.email, f"Government member; moderator of the {country_name} dialogue space", True)
+            (
+                moderator.email,
+                f"Government member; moderator of the {country_name} dialogue space",
+                True,
+            )
         )
 
         caucus_moderators: dict[str, User] = {}
         if c == "in":
-            caucus_mod, created = self.user("caucus.wrk.in", "INTUC caucus moderator", time_zone=time_zone)
+            caucus_mod, created = self.user(
+                "caucus.wrk.in", "INTUC caucus moderator", time_zone=time_zone
+            )
             if created:
                 self.affiliate(caucus_mod, organizations["wrk"], decided_by=focal_points["wrk"])
                 dialogue_services.appoint_caucus_moderator(
@@ -275,7 +291,11 @@ class Command(BaseCommand):
                 self.join(member, country_space)
                 self.join_caucus(member, caucuses[constituency], moderator=caucus_moderators.get(g))
             report.accounts.append(
-                (member.email, f"Member of {org}, the {country_name} dialogue and its {Constituency(constituency).label.lower()} caucus", False)
+                (
+                    member.email,
+                    f"Member of {org}, the {country_name} dialogue and its {Constituency(constituency).label.lower()} caucus",
+                    False,
+                )
             )
 
     # --- output ------------------------------------------------------------------------------
