@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import sign_in
-
 ANONYMOUS_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 
 
@@ -24,7 +22,9 @@ def test_the_csp_recorder_notices_an_inline_script_being_refused(strict_page):
 @pytest.mark.parametrize("path", ANONYMOUS_PAGES)
 def test_a_visitor_sees_no_content_security_policy_violation(strict_page, browser_server, path):
     response = strict_page.goto(path)
-    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{path}: {response and response.status}"
+    )
     assert response.headers.get("content-security-policy"), "no CSP header"
     strict_page.wait_for_load_state("networkidle")
     strict_page.csp.assert_clean()
