@@ -224,6 +224,8 @@ def revoke_affiliation(
         reason=reason,
         request=request,
     )
+    # The person is told, as for a verification or rejection.
+    enqueue_on_commit(send_affiliation_decision, affiliation.pk)
     return affiliation
 
 

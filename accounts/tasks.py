@@ -39,7 +39,7 @@ def _send(*, to: str, language: str, template: str, context: dict[str, Any]) -> 
 
 @task()
 def send_affiliation_decision(affiliation_id: int) -> None:
-    """Tell the requester that their affiliation was verified or rejected."""
+    """Tell the person that their affiliation was verified, rejected or revoked."""
     affiliation = (
         Affiliation.objects.select_related("user", "organization")
         .filter(pk=affiliation_id)
@@ -48,6 +48,7 @@ def send_affiliation_decision(affiliation_id: int) -> None:
     if affiliation is None or affiliation.status not in (
         Affiliation.Status.VERIFIED,
         Affiliation.Status.REJECTED,
+        Affiliation.Status.REVOKED,
     ):
         return
     user = affiliation.user
