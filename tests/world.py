@@ -163,4 +163,56 @@ def _activate(space: Space, user: User, role: str = Membership.Role.MEMBER) -> M
     return membership
 
 
-__all__ = ["CANARY", "World", "build_world", "verify"]
+__all__ = ["CANARY", "CAUCUS_NAME_CANARY", "World", "build_world", "seed_canary", "verify"]
+
+
+# --- Canary content (the canary crawl, tests/test_canary_crawl.py) ---------------------------
+
+# Shown to the caucus's eligible outsiders (its join page) and to staff (who appoint its first
+# moderator), and to nobody else outside it: the caucus's name carries this second marker.
+CAUCUS_NAME_CANARY = "CANARY-NAME-51e0b2"
+
+
+def seed_canary(w: World) -> World:
+    """Put ``CANARY`` everywhere caucus content lives, in the ``in-workers`` caucus.
+
+    Today: the caucus's description, a pending membership request's message, and the reasons
+    of the caucus's moderation entries in the audit log (a rejection and a removal). The
+    caucus's name carries ``CAUCUS_NAME_CANARY``. Adds the users ``canary-requester``
+    (pending, with the message), ``canary-rejected`` and ``canary-removed``.
+
+    Later issues append their caucus content here (threads, posts, attachments, tags used
+    only in the caucus, meetings, room traffic, outcomes, events hosted there, …), each
+    carrying ``CANARY``.
+    """
+    caucus = w.space("in-workers")
+    moderator = w.user("caucus-moderator")
+    workers = w.orgs["in-workers"]
+    with transaction.atomic():
+        Space.objects.filter(pk=caucus.pk).update(
+            name=f"India workers' caucus {CAUCUS_NAME_CANARY}",
+            description=f"Our position on the minimum wage: {CANARY}",
+        )
+        caucus.refresh_from_db()
+
+        requester = verified_user(workers, email="canary-requester@example.org")
+        dialogue_services.request_to_join(
+            user=requester, space=caucus, message=f"Please admit me: {CANARY}"
+        )
+
+        rejected = verified_user(workers, email="canary-rejected@example.org")
+        request = dialogue_services.request_to_join(user=rejected, space=caucus)
+        dialogue_services.reject_request(
+            actor=moderator, membership=request, reason=f"Rejected because {CANARY}"
+        )
+
+        removed = verified_user(workers, email="canary-removed@example.org")
+        request = dialogue_services.request_to_join(user=removed, space=caucus)
+        membership = dialogue_services.approve_request(actor=moderator, membership=request)
+        dialogue_services.remove_member(
+            actor=moderator, membership=membership, reason=f"Removed because {CANARY}"
+        )
+    w.users["canary-requester"] = requester
+    w.users["canary-rejected"] = rejected
+    w.users["canary-removed"] = removed
+    return w
