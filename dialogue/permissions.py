@@ -36,7 +36,9 @@ ACTIVE = Membership.Status.ACTIVE
 
 
 def _active_membership_q(standing: Standing) -> Q:
-    if not standing.is_authenticated:
+    # A membership stands on a verified affiliation: without one (revoked behind the
+    # services' back, e.g. in the admin) a left-over active row gives nothing.
+    if not standing.is_verified:
         return Q(pk__in=[])
     return Q(
         Exists(
@@ -133,6 +135,9 @@ def forget_memberships(user) -> None:
 
 
 def _is_active_member(user, space: Space) -> bool:
+    # Same rule as _active_membership_q: memberships count only with a verified affiliation.
+    if not get_standing(user).is_verified:
+        return False
     membership = membership_of(user, space)
     return membership is not None and membership.status == ACTIVE
 
