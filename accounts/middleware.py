@@ -33,7 +33,35 @@ class UserPreferencesMiddleware:
                 request.LANGUAGE_CODE = translation.get_language()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated and request.method == "POST":
+            self._remember_language_choice(request, response, user)
+        return response
+
+    @staticmethod
+    def _remember_language_choice(request: HttpRequest, response: HttpResponse, user) -> None:
+        """The language selector (Django's set_language) also updates a signed-in person's
+        preferred language, so emails and other browsers follow their choice."""
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "set_language":
+            return
+        morsel = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        language = morsel.value if morsel is not None else ""
+        if language and language != user.preferred_language and language in dict(settings.LANGUAGES):
+            from django.core.exceptions import ValidationError
+
+            from accounts.services import update_profile
+
+            try:
+                update_profile(
+                    user=user,
+                    display_name=user.display_name,
+                    preferred_language=language,
+                    time_zone=user.time_zone,
+                    gender=user.gender,
+                )
+            except ValidationError:
+                pass  # the cookie still switches this browser; the profile page shows the error
 
 
 # Pages a person who must enrol can still reach: enrolment itself, signing out, email

@@ -26,3 +26,35 @@ def sign_in(client):
         return client
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth's rate limits live in the cache; start each test with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:
+    """The current code of an authenticator app holding ``secret``."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def mark_recently_authenticated(client, user) -> None:
+    """What a real password sign-in leaves in the session, so allauth does not ask to
+    re-authenticate before security pages (TOTP activation, recovery codes)."""
+    import time
+
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
