@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-ANONYMOUS_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+from tests.browser.helpers import sign_in
+from tests.browser.pages import SIGNED_IN_VISITS, VISITOR_PAGES
 
 
 def test_the_csp_recorder_notices_an_inline_script_being_refused(strict_page):
@@ -19,7 +20,7 @@ def test_the_csp_recorder_notices_an_inline_script_being_refused(strict_page):
     assert strict_page.csp.violations, "the inline script was refused but not recorded"
 
 
-@pytest.mark.parametrize("path", ANONYMOUS_PAGES)
+@pytest.mark.parametrize("path", VISITOR_PAGES)
 def test_a_visitor_sees_no_content_security_policy_violation(strict_page, browser_server, path):
     response = strict_page.goto(path)
     assert response is not None and response.status == 200, (
@@ -28,3 +29,20 @@ def test_a_visitor_sees_no_content_security_policy_violation(strict_page, browse
     assert response.headers.get("content-security-policy"), "no CSP header"
     strict_page.wait_for_load_state("networkidle")
     strict_page.csp.assert_clean()
+
+
+@pytest.mark.parametrize("visit", SIGNED_IN_VISITS, ids=str)
+def test_signed_in_pages_see_no_content_security_policy_violation(strict_page, demo_server, visit):
+    page = strict_page
+    sign_in(page, visit.email, totp=visit.totp)
+    problems = []
+    for path in visit.paths:
+        page.csp.clear()
+        response = page.goto(path)
+        status = response.status if response else None
+        if status != 200:
+            problems.append(f"{path}: HTTP {status}")
+            continue
+        page.wait_for_load_state("networkidle")
+        problems.extend(f"{path}: {problem}" for problem in page.csp.problems())
+    assert not problems, f"as {visit.email}:\n" + "\n".join(problems)
