@@ -228,7 +228,9 @@ def approve_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return space
     _attempt(
         request,
-        lambda: services.approve_request(actor=request.user, membership=membership, request=request),
+        lambda: services.approve_request(
+            actor=request.user, membership=membership, request=request
+        ),
         _("%(person)s is now a member.") % {"person": membership.user},
     )
     return redirect(_members_url(space))
@@ -311,7 +313,9 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     person = form.cleaned_data["person"]
     _attempt(
         request,
-        lambda: services.invite_to_space(actor=request.user, space=space, user=person, request=request),
+        lambda: services.invite_to_space(
+            actor=request.user, space=space, user=person, request=request
+        ),
         _("%(person)s was invited.") % {"person": person},
     )
     return redirect(_members_url(space))
@@ -328,7 +332,9 @@ def admit_adviser(request: HttpRequest, slug: str) -> HttpResponse:
     person = form.cleaned_data["person"]
     _attempt(
         request,
-        lambda: services.admit_adviser(actor=request.user, space=space, user=person, request=request),
+        lambda: services.admit_adviser(
+            actor=request.user, space=space, user=person, request=request
+        ),
         _("%(person)s was admitted as a caucus adviser.") % {"person": person},
     )
     return redirect(_members_url(space))

@@ -86,7 +86,9 @@ def test_space_members_lists_observers_and_secretariat_apart_from_the_groups(wor
 
 def test_child_spaces_hide_caucuses_from_those_who_may_not_discover_them(world):
     in_space = world.space("in")
-    assert list(selectors.child_spaces(world.user("moderator"), in_space)) == [world.space("in-government")]
+    assert list(selectors.child_spaces(world.user("moderator"), in_space)) == [
+        world.space("in-government")
+    ]
     assert list(selectors.child_spaces(world.user("staff"), in_space)) == []
     assert list(selectors.child_spaces(None, in_space)) == []
 
@@ -94,4 +96,6 @@ def test_child_spaces_hide_caucuses_from_those_who_may_not_discover_them(world):
 def test_pending_requests_carry_the_requester_s_organization(world):
     [pending] = selectors.pending_requests(world.space("in-workers"))
     assert pending.user == world.user("caucus-pending")
-    assert [a.organization for a in pending.user.verified_affiliations] == [world.orgs["in-workers"]]
+    assert [a.organization for a in pending.user.verified_affiliations] == [
+        world.orgs["in-workers"]
+    ]

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_appointing_a_caucus_moderator_is_audited_on_the_caucus(world):
     caucus = world.space("jp-workers")
-    services.appoint_caucus_moderator(actor=world.user("staff"), space=caucus, user=world.user("jp-workers"))
+    services.appoint_caucus_moderator(
+        actor=world.user("staff"), space=caucus, user=world.user("jp-workers")
+    )
     entry = AuditEntry.objects.get(action="membership.appoint_first_moderator", space=caucus)
     assert entry.actor == world.user("staff")
 
@@ -22,7 +24,9 @@ def test_appointing_a_caucus_moderator_is_audited_on_the_caucus(world):
 def test_only_staff_appoint_a_caucus_first_moderator(world):
     with pytest.raises(PermissionDenied):
         services.appoint_caucus_moderator(
-            actor=world.user("moderator"), space=world.space("jp-workers"), user=world.user("jp-workers")
+            actor=world.user("moderator"),
+            space=world.space("jp-workers"),
+            user=world.user("jp-workers"),
         )
 
 
@@ -43,7 +47,9 @@ def test_add_country_creates_a_public_space_and_three_private_caucuses(world):
 
 def test_add_country_refuses_a_duplicate_code(world):
     with pytest.raises(ValidationError):
-        services.add_country(actor=world.user("staff"), code="IN", name="India again", time_zone="Asia/Kolkata")
+        services.add_country(
+            actor=world.user("staff"), code="IN", name="India again", time_zone="Asia/Kolkata"
+        )
 
 
 def test_cancelled_request_can_be_made_again(world):
@@ -66,13 +72,17 @@ def test_removing_a_member_is_audited_with_its_reason(world):
         membership=Membership.objects.get(space=caucus, user=world.user("member")),
         reason="spam",
     )
-    assert AuditEntry.objects.filter(action="membership.remove", space=caucus, reason="spam").exists()
+    assert AuditEntry.objects.filter(
+        action="membership.remove", space=caucus, reason="spam"
+    ).exists()
 
 
 def test_parent_moderator_cannot_act_in_a_caucus(world):
     with pytest.raises(PermissionDenied):
         services.remove_member(
             actor=world.user("moderator"),
-            membership=Membership.objects.get(space=world.space("in-workers"), user=world.user("member")),
+            membership=Membership.objects.get(
+                space=world.space("in-workers"), user=world.user("member")
+            ),
             reason="x",
         )

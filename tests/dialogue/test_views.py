@@ -90,13 +90,17 @@ def test_directory_shows_pending_and_invited_status(world, login):
     page = login(world.user("caucus-pending")).get("/").content.decode()
     assert "Request pending" in page
     services.invite_to_space(
-        actor=world.user("moderator"), space=world.space("in-private"), user=world.user("in-workers")
+        actor=world.user("moderator"),
+        space=world.space("in-private"),
+        user=world.user("in-workers"),
     )
     page = login(world.user("in-workers")).get("/").content.decode()
     assert "You are invited" in page
 
 
-@pytest.mark.parametrize("key", ["moderator", "staff", "observer", "secretariat", "jp-workers", "unverified"])
+@pytest.mark.parametrize(
+    "key", ["moderator", "staff", "observer", "secretariat", "jp-workers", "unverified"]
+)
 def test_directory_never_lists_a_caucus_to_people_outside_its_group(world, login, key):
     page = login(world.user(key)).get("/").content.decode()
     assert world.space("in-workers").name not in page
@@ -129,7 +133,17 @@ def test_join_page_shows_an_eligible_outsider_only_the_name_and_a_request_button
 
 
 @pytest.mark.parametrize(
-    "key", ["anonymous", "unverified", "moderator", "staff", "jp-workers", "secretariat", "observer", "revoked"]
+    "key",
+    [
+        "anonymous",
+        "unverified",
+        "moderator",
+        "staff",
+        "jp-workers",
+        "secretariat",
+        "observer",
+        "revoked",
+    ],
 )
 def test_caucus_answers_404_to_everyone_who_may_not_discover_it(world, login, key):
     client = login(world.user(key))
@@ -208,7 +222,9 @@ def test_action_endpoints_refuse_get(world, login):
 def test_request_approve_flow_through_the_pages(world, login):
     caucus = world.space("in-workers")
     applicant = world.user("in-workers")
-    response = login(applicant).post(url("request", caucus), {"message": "I chair our youth wing"}, follow=True)
+    response = login(applicant).post(
+        url("request", caucus), {"message": "I chair our youth wing"}, follow=True
+    )
     assert "Your request was sent" in response.content.decode()
     assert "waiting for a moderator" in response.content.decode()
     mine = membership(caucus, applicant)
@@ -228,7 +244,9 @@ def test_request_approve_flow_through_the_pages(world, login):
 def test_moderator_rejects_a_request_with_an_optional_reason(world, login):
     caucus = world.space("in-workers")
     pending = membership(caucus, world.user("caucus-pending"))
-    login(world.user("caucus-moderator")).post(url("reject", caucus, pending.pk), {"reason": "not known to us"})
+    login(world.user("caucus-moderator")).post(
+        url("reject", caucus, pending.pk), {"reason": "not known to us"}
+    )
     assert membership(caucus, world.user("caucus-pending")).status == "rejected"
     assert AuditEntry.objects.get(action="membership.reject").reason == "not known to us"
 
@@ -249,7 +267,9 @@ def test_member_leaves_a_space(world, login):
 
 
 def test_last_moderator_cannot_leave_and_is_told_why(world, login):
-    response = login(world.user("caucus-moderator")).post(url("leave", world.space("in-workers")), follow=True)
+    response = login(world.user("caucus-moderator")).post(
+        url("leave", world.space("in-workers")), follow=True
+    )
     assert "last moderator" in response.content.decode()
     assert membership(world.space("in-workers"), world.user("caucus-moderator")).status == "active"
 
@@ -260,7 +280,9 @@ def test_invitation_accepted_through_the_pages(world, login):
     login(world.user("caucus-moderator")).post(url("invite", caucus), {"person": invitee.email})
     assert membership(caucus, invitee).status == "invited"
     client = login(invitee)
-    assert url("respond_invitation", caucus) in client.get(caucus.get_absolute_url()).content.decode()
+    assert (
+        url("respond_invitation", caucus) in client.get(caucus.get_absolute_url()).content.decode()
+    )
     client.post(url("respond_invitation", caucus), {"decision": "accept"})
     assert membership(caucus, invitee).status == "active"
 
@@ -276,7 +298,9 @@ def test_invitation_declined_through_the_pages(world, login):
 def test_inviting_an_ineligible_or_unknown_person_shows_an_error(world, login):
     caucus = world.space("in-workers")
     client = login(world.user("caucus-moderator"))
-    response = client.post(url("invite", caucus), {"person": world.user("jp-workers").email}, follow=True)
+    response = client.post(
+        url("invite", caucus), {"person": world.user("jp-workers").email}, follow=True
+    )
     assert "not eligible" in response.content.decode()
     assert membership(caucus, world.user("jp-workers")) is None
     response = client.post(url("invite", caucus), {"person": "nobody@example.org"}, follow=True)
@@ -313,17 +337,23 @@ def test_caucus_moderator_admits_a_secretariat_adviser_by_email(world, login):
     client.post(url("admit_adviser", caucus), {"person": world.user("secretariat").email})
     admitted = membership(caucus, world.user("secretariat"))
     assert admitted.status == "active" and admitted.role == "adviser"
-    response = client.post(url("admit_adviser", caucus), {"person": world.user("in-workers").email}, follow=True)
+    response = client.post(
+        url("admit_adviser", caucus), {"person": world.user("in-workers").email}, follow=True
+    )
     assert "Only verified secretariat staff" in response.content.decode()
 
 
-def test_member_management_page_lists_pending_active_and_the_adviser_form_for_caucuses(world, login):
+def test_member_management_page_lists_pending_active_and_the_adviser_form_for_caucuses(
+    world, login
+):
     caucus = world.space("in-workers")
     page = login(world.user("caucus-moderator")).get(url("members", caucus)).content.decode()
     assert str(world.user("caucus-pending")) in page
     assert str(world.user("member")) in page
     assert url("admit_adviser", caucus) in page
-    country_page = login(world.user("moderator")).get(url("members", world.space("in"))).content.decode()
+    country_page = (
+        login(world.user("moderator")).get(url("members", world.space("in"))).content.decode()
+    )
     assert url("admit_adviser", world.space("in")) not in country_page
 
 
@@ -355,7 +385,9 @@ def test_staff_manage_members_of_a_country_space(world, login):
 
 def test_moderator_cannot_act_on_another_space_s_membership_through_their_own(world, login):
     other = membership(world.space("in-workers"), world.user("member"))
-    response = login(world.user("moderator")).post(url("remove", world.space("in"), other.pk), {"reason": "x"})
+    response = login(world.user("moderator")).post(
+        url("remove", world.space("in"), other.pk), {"reason": "x"}
+    )
     assert response.status_code == 404
     assert membership(world.space("in-workers"), world.user("member")).status == "active"
 
@@ -370,9 +402,13 @@ def test_caucus_moderator_reads_the_caucus_audit_log(world, login):
     assert "membership.remove" in page
 
 
-@pytest.mark.parametrize("key", ["moderator", "staff", "member", "adviser", "anonymous", "in-workers"])
+@pytest.mark.parametrize(
+    "key", ["moderator", "staff", "member", "adviser", "anonymous", "in-workers"]
+)
 def test_caucus_audit_log_answers_404_to_everyone_but_its_moderators(world, login, key):
-    assert login(world.user(key)).get(url("space_audit", world.space("in-workers"))).status_code == 404
+    assert (
+        login(world.user(key)).get(url("space_audit", world.space("in-workers"))).status_code == 404
+    )
 
 
 def test_country_space_audit_log_is_read_by_its_moderator_and_staff(world, login):
@@ -389,14 +425,18 @@ def test_staff_audit_log_never_shows_caucus_entries_and_filters_by_action(world,
     assert "membership.remove" in page
     assert "membership.admit_adviser" not in page
     assert "membership.appoint_first_moderator" not in page
-    filtered = client.get(reverse("dialogue:staff_audit"), {"action": "country.add"}).content.decode()
+    filtered = client.get(
+        reverse("dialogue:staff_audit"), {"action": "country.add"}
+    ).content.decode()
     assert "<code>country.add</code>" in filtered
     assert "<code>membership.remove</code>" not in filtered
 
 
 def test_staff_audit_log_is_paginated(world, login):
     for n in range(60):
-        AuditEntry.objects.create(actor_label="system", action="test.filler", target_label=f"filler {n}")
+        AuditEntry.objects.create(
+            actor_label="system", action="test.filler", target_label=f"filler {n}"
+        )
     client = login(world.user("staff"))
     page = client.get(reverse("dialogue:staff_audit")).content.decode()
     assert "Page 1 of" in page
@@ -440,7 +480,8 @@ def test_staff_appoint_a_caucus_first_moderator(world, login):
 def test_staff_cannot_appoint_someone_outside_the_caucus_group(world, login):
     caucus = world.space("jp-workers")
     response = login(world.user("staff")).post(
-        reverse("dialogue:staff_caucuses"), {"caucus": caucus.pk, "person": world.user("in-workers").email}
+        reverse("dialogue:staff_caucuses"),
+        {"caucus": caucus.pk, "person": world.user("in-workers").email},
     )
     assert response.status_code == 200
     assert "not a verified member" in response.content.decode()
@@ -467,7 +508,8 @@ def test_staff_add_a_country_with_its_space_and_caucuses(world, login):
 
 def test_add_country_rejects_an_unknown_time_zone(world, login):
     response = login(world.user("staff")).post(
-        reverse("dialogue:staff_countries"), {"code": "MY", "name": "Malaysia", "time_zone": "Mars/Base"}
+        reverse("dialogue:staff_countries"),
+        {"code": "MY", "name": "Malaysia", "time_zone": "Mars/Base"},
     )
     assert "not a known time zone" in response.content.decode()
 
@@ -512,7 +554,13 @@ def test_directory_costs_the_same_queries_at_two_data_sizes(world, login, key):
 
 @pytest.mark.parametrize(
     "key,space_key",
-    [("member", "in-workers"), ("member", "in"), ("anonymous", "in"), ("staff", "in"), ("in-workers", "in-workers")],
+    [
+        ("member", "in-workers"),
+        ("member", "in"),
+        ("anonymous", "in"),
+        ("staff", "in"),
+        ("in-workers", "in-workers"),
+    ],
 )
 def test_space_home_costs_the_same_queries_at_two_data_sizes(world, login, key, space_key):
     client = login(world.user(key))
