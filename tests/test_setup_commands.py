@@ -293,3 +293,36 @@ def test_bootstrap_does_not_promote_an_existing_non_staff_account(db, monkeypatc
     with pytest.raises(CommandError, match="not staff"):
         bootstrap("--email", "person@example.org", "--noinput")
     assert not User.objects.get().is_staff
+
+
+# --- reap_stuck_tasks ---------------------------------------------------------------------
+
+
+def test_reaping_fails_tasks_left_running_by_a_dead_worker_and_leaves_recent_ones(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    def task_row(minutes_ago: int) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            started_at=timezone.now() - timedelta(minutes=minutes_ago),
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="accounts.tasks.send_affiliation_decision",
+            backend_name="default",
+            run_after=timezone.now(),
+        )
+
+    stuck, recent = task_row(120), task_row(5)
+    out = StringIO()
+    call_command("reap_stuck_tasks", "--older-than", "60", stdout=out)
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.status == TaskResultStatus.FAILED
+    # django-tasks resolves the recorded class when the result is read (admin, task_result).
+    assert import_string(stuck.exception_class_path).__name__ == "WorkerLost"
+    assert recent.status == TaskResultStatus.RUNNING
+    assert "marked 1 stuck task" in out.getvalue()
