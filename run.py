@@ -28,16 +28,23 @@ def _run(*args: str | Path, **kwargs) -> None:
     subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
 
 
+def _digest(spec: str) -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+
+
 def ensure_venv(extras: str = "") -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py runs before anything checks the version
         sys.exit("Tripartite needs Python 3.11 or newer.")
     if not PY.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     spec = "." + (f"[{extras}]" if extras else "")
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    digest = _digest(spec)
     stamp = VENV / f".installed-{extras or 'base'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
+    dev_stamp = VENV / ".installed-dev"
+    if not extras and dev_stamp.exists() and dev_stamp.read_text() == _digest(".[dev]"):
+        return  # the development install is a superset of the base one
     _run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", spec)
     stamp.write_text(digest)
 
