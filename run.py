@@ -56,7 +56,10 @@ def serve(args: list[str]) -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     print(f"\nTripartite is at http://{host}:{port}/  (demo accounts: README.md)\n", flush=True)
-    os.execv(str(BIN / "daphne"), [str(BIN / "daphne"), "-b", host, "-p", port, *args, "config.asgi:application"])
+    os.execv(
+        str(BIN / "daphne"),
+        [str(BIN / "daphne"), "-b", host, "-p", port, *args, "config.asgi:application"],
+    )
 
 
 def test(args: list[str]) -> None:
