@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from forums.markdown import MAX_LENGTH
+
+BODY_HELP = _(
+    "Markdown: **bold**, *italic*, [link](https://…), > quote, - list. HTML is shown as typed."
+)
+
+
+def _body_field(label=None) -> forms.CharField:
+    return forms.CharField(
+        label=label if label is not None else _("Your text"),
+        max_length=MAX_LENGTH,
+        help_text=BODY_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+def _language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Language of your text"),
+        choices=settings.LANGUAGES,
+        help_text=_("Readers' browsers and screen readers use it."),
+    )
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = _body_field(_("Opening post"))
+    language = _language_field()
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=250,
+        help_text=_("Optional, separated by commas (at most 5)."),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = _body_field()
+    language = _language_field()
+    quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditPostForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    body = _body_field()
+    language = _language_field()
+
+    def __init__(self, *args, is_opening: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_opening:
+            del self.fields["title"]
+        else:
+            self.fields["title"].required = True
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the hidden item and recorded in the audit log."),
+    )
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What the discussion concluded"),
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=BODY_HELP,
+    )
+
+
+class MoveForm(forms.Form):
+    to_space = forms.ModelChoiceField(label=_("Move to"), queryset=None)
+
+    def __init__(self, *args, spaces=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_space"].queryset = spaces

@@ -1,0 +1,233 @@
+"""Discussion threads and posts inside spaces.
+
+Everything here inherits its space's visibility: nothing in this module decides access
+(``forums.permissions`` does). Rendering is done once, at write time, by ``forums.markdown``;
+``Post.body_html`` is the only HTML ever shown.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from accounts.models import Constituency
+
+POSTS_PER_PAGE = 50
+THREADS_PER_PAGE = 30
+
+
+class TaggedThread(TaggedItemBase):
+    """Our own through model, so tags can be filtered by the space their threads live in
+    (tags are global objects; the tag list of a space is "tags on threads visible there")."""
+
+    content_object = models.ForeignKey(
+        "Thread", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("thread tag")
+        verbose_name_plural = _("thread tags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="forums_taggedthread_unique"
+            )
+        ]
+
+
+class Thread(models.Model):
+    space = models.ForeignKey(
+        "dialogue.Space", verbose_name=_("space"), on_delete=models.PROTECT, related_name="threads"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    # SET_NULL: a thread whose author deleted their account stays, shown as "former member".
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_threads",
+    )
+    # Snapshot of the author's organization when they wrote, for the group badge: a badge must
+    # not change when the author later moves to another organization.
+    author_organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("author's organization"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tags = TaggableManager(through=TaggedThread, blank=True, verbose_name=_("tags"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    # Highest Post.number handed out; allocated under the thread's row lock.
+    last_post_number = models.PositiveIntegerField(default=0)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_summary = models.TextField(_("conclusion"), blank=True)
+    closed_summary_html = models.TextField(blank=True)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        ordering = ["-is_pinned", "-last_activity_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["space", "-is_pinned", "-last_activity_at"], name="forums_thread_list"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(closed_summary=""),
+                name="forums_thread_closed_has_summary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:thread", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
+    )
+    # 1 is the opening post; replies follow in order. Gives stable anchors and page numbers.
+    number = models.PositiveIntegerField(_("number"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_posts",
+    )
+    author_organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("author's organization"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body_markdown = models.TextField(_("text"))
+    body_html = models.TextField()
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    quote_of = models.ForeignKey(
+        "self",
+        verbose_name=_("quoting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quoted_by",
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    is_deleted = models.BooleanField(_("deleted by its author"), default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["thread", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "number"], name="forums_post_unique_number"),
+            models.CheckConstraint(
+                condition=Q(is_hidden=False) | ~Q(hidden_reason=""),
+                name="forums_post_hidden_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["author", "-created_at"], name="forums_post_author")]
+
+    def __str__(self) -> str:
+        return f"{self.thread} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:post", args=[self.pk])
+
+    @property
+    def is_opening(self) -> bool:
+        return self.number == 1
+
+    @property
+    def page_number(self) -> int:
+        return (self.number - 1) // POSTS_PER_PAGE + 1
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit (readable by the space's moderators and the author)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body_markdown = models.TextField()
+    body_html = models.TextField()
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    # When this text was first shown (the post's created_at or its previous edit).
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
+        ordering = ["post", "-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class PostSupport(models.Model):
+    """"I support this": one per person per post, revocable. ``constituency`` is the
+    supporter's group when they supported (only the three groups can support)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="supports")
+    # CASCADE: a support is personal data; it goes with a deleted account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_supports"
+    )
+    constituency = models.CharField(max_length=16, choices=Constituency.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="forums_support_once"),
+            models.CheckConstraint(
+                condition=Q(constituency__in=["government", "employers", "workers"]),
+                name="forums_support_by_group_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} supports {self.post}"

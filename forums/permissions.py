@@ -1,0 +1,162 @@
+"""Access to threads and posts: the one place that decides. Every forum read path starts from
+``visible_threads``/``visible_posts`` or a ``get_*_for_user`` (404 for missing and forbidden
+alike). Everything inherits its space's rules from ``dialogue.permissions``:
+
+* read a thread ⇔ read its space; a hidden thread only for the space's moderators;
+* write (start, reply, edit, support) ⇔ write in the space (active member, verified);
+* moderate ⇔ moderate the space (a caucus: its own moderators only — never staff or the
+  parent space's moderators).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.permissions import get_standing
+from dialogue import permissions as space_permissions
+from dialogue.models import Membership, Space
+from forums.models import Post, Thread
+
+# --- Querysets --------------------------------------------------------------------------------
+
+
+def visible_threads(user) -> QuerySet[Thread]:
+    """Threads whose title and content this user may see."""
+    readable = space_permissions.readable_spaces(user).values("pk")
+    moderated = space_permissions.moderated_spaces(user).values("pk")
+    return Thread.objects.filter(space__in=readable).filter(
+        Q(is_hidden=False) | Q(space__in=moderated)
+    )
+
+
+def visible_posts(user) -> QuerySet[Post]:
+    """Posts whose text this user may read (for search, notifications, profiles, counts):
+    in visible threads, not deleted by their author, and not hidden (unless the user
+    moderates the space). Thread pages show placeholders for the others."""
+    moderated = space_permissions.moderated_spaces(user).values("pk")
+    return Post.objects.filter(thread__in=visible_threads(user), is_deleted=False).filter(
+        Q(is_hidden=False) | Q(thread__space__in=moderated)
+    )
+
+
+def visible_tags_in_space(user, space: Space):
+    """Tags used on threads of ``space`` this user may see (tags are global objects)."""
+    from taggit.models import Tag
+
+    return Tag.objects.filter(
+        forums_taggedthread_items__content_object__in=visible_threads(user).filter(space=space)
+    ).distinct()
+
+
+# --- Predicates -------------------------------------------------------------------------------
+
+
+def can_read_thread(user, thread: Thread) -> bool:
+    if not space_permissions.can_read_space(user, thread.space):
+        return False
+    return not thread.is_hidden or space_permissions.can_moderate_space(user, thread.space)
+
+
+def can_start_thread(user, space: Space) -> bool:
+    return space_permissions.can_write_in_space(user, space)
+
+
+def can_moderate_thread(user, thread: Thread) -> bool:
+    return space_permissions.can_moderate_space(user, thread.space)
+
+
+def _thread_open(thread: Thread) -> bool:
+    return not thread.is_locked and not thread.is_closed and not thread.is_hidden
+
+
+def can_reply(user, thread: Thread) -> bool:
+    """Write access, and the thread is neither locked, closed nor hidden (moderators too:
+    they unlock or reopen first, which is logged)."""
+    return _thread_open(thread) and space_permissions.can_write_in_space(user, thread.space)
+
+
+def _is_author(user, post: Post) -> bool:
+    standing = get_standing(user)
+    return standing.is_authenticated and post.author_id == standing.user_id
+
+
+def can_edit_post(user, post: Post) -> bool:
+    return (
+        _is_author(user, post)
+        and not post.is_deleted
+        and not post.is_hidden
+        and _thread_open(post.thread)
+        and space_permissions.can_write_in_space(user, post.thread.space)
+    )
+
+
+def can_delete_post(user, post: Post) -> bool:
+    """Authors soft-delete their own posts (also in a locked thread: taking words back is
+    always allowed while one still belongs to the space)."""
+    return (
+        _is_author(user, post)
+        and not post.is_deleted
+        and space_permissions.can_write_in_space(user, post.thread.space)
+    )
+
+
+def can_view_post_history(user, post: Post) -> bool:
+    return _is_author(user, post) or can_moderate_thread(user, post.thread)
+
+
+def can_support(user, space: Space) -> bool:
+    """Who may say "I support this" in a space at all: active, verified members of one of the
+    three groups. Observers, the secretariat and caucus advisers take part in the discussion
+    but do not count in a group tally, so they are not offered the button (decision recorded
+    in docs/forums.md)."""
+    standing = get_standing(user)
+    if not standing.in_tripartite_group or not space_permissions.can_write_in_space(user, space):
+        return False
+    membership = space_permissions.membership_of(user, space)
+    return membership is not None and membership.role != Membership.Role.ADVISER
+
+
+def can_support_post(user, post: Post) -> bool:
+    return (
+        not post.is_deleted
+        and not post.is_hidden
+        and not post.thread.is_hidden
+        and not post.thread.is_closed
+        and not _is_author(user, post)
+        and can_support(user, post.thread.space)
+    )
+
+
+def can_hide_post(user, post: Post) -> bool:
+    return can_moderate_thread(user, post.thread)
+
+
+# --- Fetch and authorize in one step ----------------------------------------------------------
+
+
+def get_thread_for_user(user, pk: int) -> Thread:
+    """The thread if this user may see it; Http404 for missing and forbidden alike."""
+    try:
+        return (
+            visible_threads(user)
+            .select_related("space", "space__parent", "author", "author_organization")
+            .get(pk=pk)
+        )
+    except Thread.DoesNotExist:
+        raise Http404("No such thread.") from None
+
+
+def get_post_for_user(user, pk: int) -> Post:
+    """A post in a thread this user may see (hidden or deleted posts included: their pages
+    show placeholders); Http404 otherwise."""
+    try:
+        return (
+            Post.objects.filter(thread__in=visible_threads(user))
+            .select_related(
+                "thread", "thread__space", "thread__space__parent", "author", "author_organization"
+            )
+            .get(pk=pk)
+        )
+    except Post.DoesNotExist:
+        raise Http404("No such post.") from None

@@ -1,0 +1,114 @@
+"""Reads for forum pages, each a constant number of queries whatever the data size.
+Every function takes querysets that already start from ``forums.permissions``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import TRIPARTITE_GROUPS, Constituency
+from dialogue.models import Space
+from forums import permissions
+from forums.models import POSTS_PER_PAGE, Post, PostSupport, Thread
+
+
+def space_threads(user, space: Space, *, tag_slug: str | None = None) -> QuerySet[Thread]:
+    """Visible threads of a space for its list: pinned first, then latest activity."""
+    qs = permissions.visible_threads(user).filter(space=space)
+    if tag_slug is not None:
+        qs = qs.filter(tags__slug=tag_slug)
+    return (
+        qs.select_related("author", "author_organization")
+        .prefetch_related("tags")
+        .order_by("-is_pinned", "-last_activity_at", "-pk")
+    )
+
+
+@dataclass
+class PostPage:
+    """One page of a thread. Pages are ranges of post numbers (numbers are dense), so a late
+    page of a long thread is an index range scan, not an OFFSET."""
+
+    number: int
+    num_pages: int
+    posts: list[Post] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def page_range(self) -> range:
+        return range(1, self.num_pages + 1)
+
+
+def thread_page(thread: Thread, page: int) -> PostPage:
+    """Posts of ``page`` (clamped to the existing pages) with their authors and quotes."""
+    num_pages = max(1, -(-thread.last_post_number // POSTS_PER_PAGE))
+    page = min(max(page, 1), num_pages)
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    posts = list(
+        Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
+        .select_related("author", "author_organization", "quote_of", "quote_of__author")
+        .order_by("number")
+    )
+    return PostPage(number=page, num_pages=num_pages, posts=posts)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Supports of one post by group, in the fixed order government, employers, workers."""
+
+    counts: tuple[tuple[str, str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _g, _l, count in self.counts)
+
+
+def _tally(by_group: dict[str, int]) -> Tally:
+    return Tally(
+        tuple(
+            (group, Constituency(group).label, by_group.get(group, 0)) for group in TRIPARTITE_GROUPS
+        )
+    )
+
+
+def support_tallies(post_ids: list[int]) -> dict[int, Tally]:
+    """One query: the support tally of each post (posts without support get zeros)."""
+    rows = (
+        PostSupport.objects.filter(post_id__in=post_ids, constituency__in=TRIPARTITE_GROUPS)
+        .values("post_id", "constituency")
+        .annotate(n=Count("pk"))
+    )
+    grouped: dict[int, dict[str, int]] = {pk: {} for pk in post_ids}
+    for row in rows:
+        grouped[row["post_id"]][row["constituency"]] = row["n"]
+    return {pk: _tally(by_group) for pk, by_group in grouped.items()}
+
+
+def supported_by(user, post_ids: list[int]) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        PostSupport.objects.filter(user_id=user.pk, post_id__in=post_ids).values_list(
+            "post_id", flat=True
+        )
+    )

@@ -1,0 +1,421 @@
+"""Forum pages: thin adapters. Parse → ask ``forums.permissions`` → call one service → render.
+
+Anything the user may not see answers 404 (``get_*_for_user``); an action on something they can
+see but may not do answers 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import can_see_people
+from dialogue.permissions import get_space_for_user, moderated_spaces
+from forums import permissions, selectors, services
+from forums.forms import CloseForm, EditPostForm, MoveForm, ReasonForm, ReplyForm, ThreadForm
+from forums.models import THREADS_PER_PAGE, Post, Thread
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _require_signed_in(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _form_error(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def _status_for(error: ValidationError) -> int:
+    return 429 if isinstance(error, services.RateLimited) else 400
+
+
+def _post_url(post: Post) -> str:
+    return f"{post.thread.get_absolute_url()}?page={post.page_number}#post-{post.number}"
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None):
+    threads = selectors.space_threads(request.user, space, tag_slug=tag_slug)
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return page, {
+        "space": space,
+        "page": page,
+        "threads": page.object_list,
+        "can_start": permissions.can_start_thread(request.user, space),
+        "tags": permissions.visible_tags_in_space(request.user, space).order_by("name")[:40],
+    }
+
+
+@require_http_methods(["GET"])
+def space_threads(request: HttpRequest, slug: str) -> HttpResponse:
+    space = get_space_for_user(request.user, slug, need="read")
+    _page, context = _thread_list(request, space)
+    return render(request, "forums/thread_list.html", context)
+
+
+@require_http_methods(["GET"])
+def tag_threads(request: HttpRequest, slug: str, tag: str) -> HttpResponse:
+    """Threads of one space with one tag; 404 unless a thread the user may see carries it
+    there (tags are global: a tag used only in a caucus must not be confirmed to outsiders)."""
+    space = get_space_for_user(request.user, slug, need="read")
+    tag_obj = permissions.visible_tags_in_space(request.user, space).filter(slug=tag).first()
+    if tag_obj is None:
+        raise Http404("No such tag here.")
+    page, context = _thread_list(request, space, tag_slug=tag)
+    context["tag"] = tag_obj
+    return render(request, "forums/thread_list.html", context)
+
+
+@GET_POST
+def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
+    space = get_space_for_user(request.user, slug, need="read")
+    if (response := _require_signed_in(request)) is not None:
+        return response
+    if not permissions.can_start_thread(request.user, space):
+        raise PermissionDenied(_("Only active members of this space can start threads."))
+    status = 200
+    if request.method == "POST":
+        form = ThreadForm(request.POST)
+        if form.is_valid():
+            try:
+                thread = services.start_thread(author=request.user, space=space, **form.cleaned_data)
+            except ValidationError as error:
+                _form_error(form, error)
+                status = _status_for(error)
+            else:
+                return redirect(thread)
+        else:
+            status = 400
+    else:
+        form = ThreadForm(initial={"language": request.user.preferred_language})
+    return render(request, "forums/thread_form.html", {"space": space, "form": form}, status=status)
+
+
+# --- A thread ---------------------------------------------------------------------------------
+
+
+def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bool) -> None:
+    """Attach what the viewer may do with each post (predicates are memoised per request, so
+    this adds no queries) and the support tallies (two queries for the whole page)."""
+    ids = [p.pk for p in posts]
+    tallies = selectors.support_tallies(ids)
+    mine = selectors.supported_by(user, ids)
+    can_support_here = permissions.can_support(user, thread.space)
+    for post in posts:
+        post.tally = tallies[post.pk]
+        post.is_supported = post.pk in mine
+        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_delete = permissions.can_delete_post(user, post)
+        post.can_support = can_support_here and permissions.can_support_post(user, post)
+        post.can_history = post.edited_at is not None and (
+            can_moderate or permissions.can_view_post_history(user, post)
+        )
+        post.can_hide = can_moderate
+        post.shows_body = not post.is_deleted and (not post.is_hidden or can_moderate)
+
+
+def _post_context(request: HttpRequest, thread: Thread) -> dict:
+    can_moderate = permissions.can_moderate_thread(request.user, thread)
+    return {
+        "thread": thread,
+        "space": thread.space,
+        "can_moderate": can_moderate,
+        "can_reply": permissions.can_reply(request.user, thread),
+        "show_names": can_see_people(request.user),
+    }
+
+
+@require_http_methods(["GET"])
+def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = permissions.get_thread_for_user(request.user, pk)
+    context = _post_context(request, thread)
+    page = selectors.thread_page(thread, _page_number(request))
+    for post in page.posts:
+        post.thread = thread  # every post of the page is in this thread; no lookups per post
+    _decorate_posts(request.user, thread, page.posts, can_moderate=context["can_moderate"])
+    context.update(
+        page=page,
+        posts=page.posts,
+        tags=list(thread.tags.all()),
+        reply_form=ReplyForm(initial={"language": getattr(request.user, "preferred_language", "en")})
+        if context["can_reply"]
+        else None,
+    )
+    return render(request, "forums/thread.html", context)
+
+
+@require_http_methods(["GET"])
+def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    return HttpResponseRedirect(_post_url(post))
+
+
+@require_http_methods(["GET"])
+def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One post as an HTML fragment, for the live thread page (access re-checked here)."""
+    post = permissions.get_post_for_user(request.user, pk)
+    thread = post.thread
+    context = _post_context(request, thread)
+    _decorate_posts(request.user, thread, [post], can_moderate=context["can_moderate"])
+    context["post"] = post
+    return render(request, "forums/_post.html", context)
+
+
+@GET_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = permissions.get_thread_for_user(request.user, pk)
+    if (response := _require_signed_in(request)) is not None:
+        return response
+    if not permissions.can_reply(request.user, thread):
+        raise PermissionDenied(_("You cannot reply to this thread."))
+    status = 200
+    quote = None
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            quote_id = form.cleaned_data.pop("quote_of")
+            if quote_id:
+                quote = Post.objects.filter(pk=quote_id, thread=thread).first()
+            try:
+                post = services.reply_to_thread(
+                    author=request.user, thread=thread, quote_of=quote, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+                status = _status_for(error)
+            else:
+                return HttpResponseRedirect(_post_url(post))
+        else:
+            status = 400
+    else:
+        initial = {"language": request.user.preferred_language}
+        quote_id = request.GET.get("quote", "")
+        if quote_id.isdigit():
+            quote = Post.objects.filter(
+                pk=int(quote_id), thread=thread, is_deleted=False, is_hidden=False
+            ).select_related("author").first()
+            if quote is not None:
+                quoted = "\n".join(f"> {line}" for line in quote.body_markdown.splitlines())
+                initial.update(body=quoted + "\n\n", quote_of=quote.pk)
+        form = ReplyForm(initial=initial)
+    return render(
+        request,
+        "forums/reply.html",
+        {"thread": thread, "space": thread.space, "form": form, "quote": quote},
+        status=status,
+    )
+
+
+# --- A post -----------------------------------------------------------------------------------
+
+
+@GET_POST
+def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied(_("You cannot edit this post."))
+    status = 200
+    if request.method == "POST":
+        form = EditPostForm(request.POST, is_opening=post.is_opening)
+        if form.is_valid():
+            try:
+                services.edit_post(
+                    editor=request.user,
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    language=form.cleaned_data["language"],
+                    title=form.cleaned_data.get("title"),
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+                status = 400
+            else:
+                return HttpResponseRedirect(_post_url(post))
+        else:
+            status = 400
+    else:
+        form = EditPostForm(
+            initial={"body": post.body_markdown, "language": post.language, "title": post.thread.title},
+            is_opening=post.is_opening,
+        )
+    return render(
+        request,
+        "forums/post_edit.html",
+        {"post": post, "thread": post.thread, "space": post.thread.space, "form": form},
+        status=status,
+    )
+
+
+@GET_POST
+def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    if not permissions.can_delete_post(request.user, post):
+        raise PermissionDenied(_("You cannot delete this post."))
+    if request.method == "POST":
+        services.delete_post(user=request.user, post=post)
+        messages.success(request, _("Your post was deleted."))
+        return HttpResponseRedirect(_post_url(post))
+    return render(
+        request, "forums/post_delete.html", {"post": post, "thread": post.thread, "space": post.thread.space}
+    )
+
+
+@require_POST
+def support_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    if request.POST.get("action") == "withdraw":
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        services.withdraw_support(user=request.user, post=post)
+    else:
+        if not permissions.can_support_post(request.user, post):
+            raise PermissionDenied(_("You cannot support this post."))
+        services.support_post(user=request.user, post=post)
+    return HttpResponseRedirect(_post_url(post))
+
+
+@require_http_methods(["GET"])
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    if not permissions.can_view_post_history(request.user, post):
+        raise PermissionDenied(_("Only the author and the space's moderators see a post's history."))
+    revisions = list(post.revisions.select_related("replaced_by").order_by("-replaced_at", "-pk"))
+    return render(
+        request,
+        "forums/post_history.html",
+        {
+            "post": post,
+            "thread": post.thread,
+            "space": post.thread.space,
+            "revisions": revisions,
+            "show_names": can_see_people(request.user),
+        },
+    )
+
+
+@GET_POST
+def hide_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    if not permissions.can_hide_post(request.user, post):
+        raise PermissionDenied(_("You do not moderate this space."))
+    status = 200
+    if request.method == "POST":
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            services.hide_post(
+                actor=request.user, post=post, reason=form.cleaned_data["reason"], request=request
+            )
+            messages.success(request, _("The post is hidden."))
+            return HttpResponseRedirect(_post_url(post))
+        status = 400
+    else:
+        form = ReasonForm()
+    return render(
+        request,
+        "forums/post_hide.html",
+        {"post": post, "thread": post.thread, "space": post.thread.space, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def restore_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = permissions.get_post_for_user(request.user, pk)
+    if not permissions.can_hide_post(request.user, post):
+        raise PermissionDenied(_("You do not moderate this space."))
+    services.restore_post(actor=request.user, post=post, request=request)
+    messages.success(request, _("The post is shown again."))
+    return HttpResponseRedirect(_post_url(post))
+
+
+# --- Moderating a thread ------------------------------------------------------------------------
+
+
+@GET_POST
+def moderate_thread(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page for the thread-level moderator actions; each POST names one ``action``."""
+    thread = permissions.get_thread_for_user(request.user, pk)
+    if not permissions.can_moderate_thread(request.user, thread):
+        raise PermissionDenied(_("You do not moderate this space."))
+    targets = moderated_spaces(request.user).exclude(pk=thread.space_id).order_by("name")
+    close_form, hide_form, move_form = CloseForm(), ReasonForm(), MoveForm(spaces=targets)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        user = request.user
+        simple = {
+            "lock": lambda: services.lock_thread(actor=user, thread=thread, locked=True, request=request),
+            "unlock": lambda: services.lock_thread(actor=user, thread=thread, locked=False, request=request),
+            "pin": lambda: services.pin_thread(actor=user, thread=thread, pinned=True, request=request),
+            "unpin": lambda: services.pin_thread(actor=user, thread=thread, pinned=False, request=request),
+            "reopen": lambda: services.reopen_thread(actor=user, thread=thread, request=request),
+            "unhide": lambda: services.restore_thread(actor=user, thread=thread, request=request),
+        }
+        if action in simple:
+            simple[action]()
+            messages.success(request, _("Done."))
+            return redirect(thread)
+        if action == "close":
+            close_form = CloseForm(request.POST)
+            if close_form.is_valid():
+                services.close_thread(
+                    actor=user, thread=thread, summary=close_form.cleaned_data["summary"], request=request
+                )
+                messages.success(request, _("The thread is closed."))
+                return redirect(thread)
+        elif action == "hide":
+            hide_form = ReasonForm(request.POST)
+            if hide_form.is_valid():
+                services.hide_thread(
+                    actor=user, thread=thread, reason=hide_form.cleaned_data["reason"], request=request
+                )
+                messages.success(request, _("The thread is hidden."))
+                return redirect(thread)
+        elif action == "move":
+            move_form = MoveForm(request.POST, spaces=targets)
+            if move_form.is_valid():
+                to_space = move_form.cleaned_data["to_space"]
+                services.move_thread(actor=user, thread=thread, to_space=to_space, request=request)
+                messages.success(request, _("The thread was moved."))
+                return redirect(thread)
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+        status = 400
+    return render(
+        request,
+        "forums/moderate.html",
+        {
+            "thread": thread,
+            "space": thread.space,
+            "close_form": close_form,
+            "hide_form": hide_form,
+            "move_form": move_form,
+            "has_targets": targets.exists(),
+        },
+        status=status,
+    )
