@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "dialogue",
+    "forums",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", include("dialogue.urls")),
+    path("", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
