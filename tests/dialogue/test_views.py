@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Constituency, Organization
+from accounts.permissions import get_standing
 from audit.models import AuditEntry
 from dialogue import services
 from dialogue.models import Membership, Space
@@ -535,8 +536,11 @@ def _grow(world, n: int = 20) -> None:
         )
         services.create_caucus(actor=None, parent=extra, group=Constituency.WORKERS)
         person_ = verified_user(workers, email=f"grow-{i}@example.org")
+        affiliation_id = get_standing(person_).affiliation_id
         for space in (in_space, caucus, extra):
-            Membership.objects.create(space=space, user=person_, status="active")
+            Membership.objects.create(
+                space=space, user=person_, status="active", affiliation_id=affiliation_id
+            )
         Membership.objects.create(space=extra, user=world.user("member"), status="active")
     ilo = Organization.objects.get(constituency=Constituency.SECRETARIAT)
     for i in range(3):
@@ -589,3 +593,21 @@ def test_staff_audit_page_costs_the_same_queries_at_two_data_sizes(world, login)
     small = _count_queries(client, path)
     _grow(world)
     assert _count_queries(client, path) == small
+
+
+def test_members_only_space_shows_eligible_outsiders_its_join_page(world, login):
+    private = world.space("in-private")
+    client = login(world.user("in-employers"))
+    page = client.get(private.get_absolute_url()).content.decode()
+    assert url("request", private) in page
+    assert person(world.user("member")) not in page
+    client.post(url("request", private), {"message": ""})
+    assert membership(private, world.user("in-employers")).status == "pending"
+
+
+def test_invitation_only_space_says_so_on_its_join_page(world, login):
+    caucus = world.space("in-workers")
+    Space.objects.filter(pk=caucus.pk).update(join_policy=Space.JoinPolicy.INVITE)
+    page = login(world.user("in-workers")).get(caucus.get_absolute_url()).content.decode()
+    assert "by invitation only" in page
+    assert url("request", caucus) not in page
