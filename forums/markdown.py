@@ -99,10 +99,22 @@ def _shift_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
 
 
+_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Browsers drop tabs and newlines inside URLs ("java\tscript:" runs), and a URL with raw
+    # whitespace or control characters is never one a person meant: drop the link target.
+    if attribute == "href" and _UNSAFE_URL_CHARS.search(value.strip()):
+        return None
+    return value
+
+
 def sanitize(html: str) -> str:
     """The allow-list sanitizer on its own (also used for anything else we must show)."""
     return nh3.clean(
         html,
+        attribute_filter=_attribute_filter,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
