@@ -29,7 +29,8 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; .ci/run exports CHROMIUM_PATH (same default).
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -197,6 +198,19 @@ def browser_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser
             process.kill()
             process.wait(timeout=10)
         shutil.rmtree(tmp / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(browser_server: BrowserServer) -> Iterator[None]:
+    """A page can look fine while Daphne logged a traceback (a 500 in a sub-request, a
+    crashed consumer): fail the test that caused it."""
+    start = browser_server.log_path.stat().st_size
+    yield
+    with browser_server.log_path.open(errors="replace") as log:
+        log.seek(start)
+        new = log.read()
+    if "Traceback (most recent call last)" in new or "Internal Server Error" in new:
+        pytest.fail(f"the server logged an error during this test:\n{new[-4000:]}", pytrace=False)
 
 
 @pytest.fixture
