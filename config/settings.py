@@ -156,7 +156,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 defaults socket_timeout to 5 s, which aborts channels-redis's 5 s
+                # blocking BZPOPMIN and kills every idle consumer (channels_redis#422): wait
+                # longer than the pop, but still notice a dead Redis.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 # The default capacity (100) silently drops messages in a burst.
                 "capacity": 1000,
                 "expiry": 60,
