@@ -59,7 +59,7 @@ function start(path) {
     stop("revoked");
     announce(
       document.body.dataset.revokedMessage ||
-        "Your access has changed. Reload the page to continue.",
+        "Your access to this page has changed. Reload it to see what you can still do.",
     );
     if (socket) socket.close();
   }
