@@ -140,7 +140,13 @@ def _broadcast(thread: Thread, event: str, **payload) -> None:
         thread_group(thread.pk),
         {
             "type": "group.message",
-            "payload": {"topic": thread_group(thread.pk), "event": event, "thread": thread.pk, **payload},
+            "payload": {
+                "type": "forum.event",
+                "topic": f"thread:{thread.pk}",
+                "event": event,
+                "thread": thread.pk,
+                **payload,
+            },
         },
     )
 
