@@ -47,10 +47,21 @@ def add_stale_member(world: World) -> None:
     world.users["stale-member"] = user
 
 
-@pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker):
-    """``build_world()`` plus ``seed_canary()``, built once per module inside a transaction
-    that is rolled back at the end of the module."""
+def add_invitation(world: World) -> None:
+    """An open invitation from the India union's focal point (its email goes out on commit,
+    which never comes for the module's transaction)."""
+    from accounts import services as account_services
+
+    account_services.invite_colleague(
+        actor=world.user("focal-point"),
+        organization=world.orgs["in-workers"],
+        email="invitee@example.org",
+    )
+
+
+def _shared_world(django_db_setup, django_db_blocker):
+    """``build_world()`` plus ``seed_canary()`` and the harness's extra cast, built once inside
+    a transaction that is rolled back when the fixture's scope ends."""
     # The autouse fast-hasher fixture is function-scoped; a module fixture needs its own.
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast:
@@ -60,6 +71,7 @@ def module_world(django_db_setup, django_db_blocker):
             world = build_world()
             seed_canary(world)
             add_stale_member(world)
+            add_invitation(world)
             give_authenticators(
                 world, ("staff", "moderator", "caucus-moderator", "focal-point")
             )
@@ -67,3 +79,9 @@ def module_world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+# Per module (the matrix), or per class (the crawl: its socket test is transactional and must
+# run after the shared world's transaction has ended).
+module_world = pytest.fixture(scope="module", name="module_world")(_shared_world)
+class_world = pytest.fixture(scope="class", name="class_world")(_shared_world)

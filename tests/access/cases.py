@@ -1,0 +1,246 @@
+"""The canary crawl's cases: for every URL pattern, how to fill its keyword arguments from the
+test world and which methods to try.
+
+**Adding a URL pattern? Add its case here**, or tests/test_canary_crawl.py fails and lists
+it. A case maps each keyword argument to a *provider*: a function of the world returning
+``Value``s. Give a value ``hidden=`` — a predicate on the requesting user that is true when
+the object must look as if it did not exist to them (e.g. ``not can_discover_space``) — and
+the crawl checks that the object answers exactly like a missing one, and never 200 or 403.
+
+Cases are keyed by URL name (``"dialogue:space"``), or by route for unnamed patterns;
+``PREFIX_CASES`` cover whole third-party trees (the admin site).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from accounts.models import Affiliation, AffiliationInvitation, User
+from dialogue.models import Membership
+from dialogue.permissions import can_discover_space
+from tests.world import World
+
+# --- Values and providers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    value: object
+    hidden: Callable[[User | None], bool] | None = None
+    label: str = ""
+
+
+Provider = Callable[[World], list[Value]]
+
+
+@dataclass(frozen=True)
+class Case:
+    values: dict[str, Provider] = field(default_factory=dict)
+    # Every pattern is tried with GET and with an empty POST unless the case says otherwise:
+    # an empty POST must change nothing in the caucus and leak nothing.
+    methods: tuple[str, ...] = ("get", "post")
+    # False for the admin site: operators with admin access are the documented exception.
+    crawl_as_staff: bool = True
+    # Limit the crawl to these roles when every other role is answered the same way (the
+    # admin site turns away every non-staff account alike); None: every outsider.
+    only_roles: tuple[str, ...] | None = None
+
+
+# Spaces the crawl requests: the caucus under test, another India caucus, another country's
+# caucus, the caucus's parent (public), a members-only space that is not a caucus.
+CRAWLED_SPACES = ("in-workers", "in-employers", "jp-workers", "in", "in-private")
+
+
+def space_slugs(*keys: str) -> Provider:
+    def provide(world: World) -> list[Value]:
+        return [
+            Value(
+                world.space(key).slug,
+                hidden=lambda user, space=world.space(key): not can_discover_space(user, space),
+                label=key,
+            )
+            for key in keys or CRAWLED_SPACES
+        ]
+
+    return provide
+
+
+def caucus_memberships(world: World) -> list[Value]:
+    """Rows of the caucus (a moderator, a member, an adviser, the pending request carrying the
+    canary, a removed member) and one row of its parent space."""
+    caucus = world.space("in-workers")
+    rows = [
+        Membership.objects.get(space=caucus, user=world.user(key))
+        for key in ("caucus-moderator", "member", "adviser", "canary-requester", "canary-removed")
+    ]
+    rows.append(Membership.objects.get(space=world.space("in"), user=world.user("member")))
+    return [
+        Value(m.pk, hidden=lambda user, space=m.space: not can_discover_space(user, space), label=str(m))
+        for m in rows
+    ]
+
+
+# People whose profiles must not reveal the caucus: its moderator, a member, its adviser,
+# the person whose request carries the canary.
+CAUCUS_PEOPLE = ("caucus-moderator", "member", "adviser", "canary-requester")
+
+
+def caucus_people(world: World) -> list[Value]:
+    return [Value(world.user(key).pk, label=key) for key in CAUCUS_PEOPLE]
+
+
+def affiliations(world: World) -> list[Value]:
+    """A pending request, a caucus member's verified affiliation, the canary requester's."""
+    rows = [
+        Affiliation.objects.filter(user=world.user(key), status=status).first()
+        for key, status in (
+            ("pending", Affiliation.Status.PENDING),
+            ("member", Affiliation.Status.VERIFIED),
+            ("canary-requester", Affiliation.Status.VERIFIED),
+        )
+    ]
+    return [Value(a.pk, label=str(a)) for a in rows if a is not None]
+
+
+def invitations(world: World) -> list[Value]:
+    return [Value(i.pk, label=str(i)) for i in AffiliationInvitation.objects.all()]
+
+
+def invitation_tokens(world: World) -> list[Value]:
+    return [Value(i.token, label=str(i)) for i in AffiliationInvitation.objects.all()] + [
+        Value("not-a-token")
+    ]
+
+
+def constant(*values: object) -> Provider:
+    return lambda world: [Value(v) for v in values]
+
+
+def admin_objects(world: World) -> list[Value]:
+    # One id is enough: admin_view sends non-staff to the admin login before any lookup.
+    return [Value(world.space("in-workers").pk)]
+
+
+def admin_content_types(world: World) -> list[Value]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from dialogue.models import Space
+
+    return [Value(ContentType.objects.get_for_model(Space).pk)]
+
+
+def admin_app_labels(world: World) -> list[Value]:
+    # Only the labels the app_list regex accepts resolve; the crawl drops the others.
+    return [Value(label) for label in ("dialogue", "accounts", "audit", "auth")]
+
+
+def admin_catch_all(world: World) -> list[Value]:
+    # A path no registered model claims, so it reaches the catch-all pattern itself.
+    return [Value("no-such-page/")]
+
+
+# --- Cases --------------------------------------------------------------------------------------
+
+NO_ARGUMENTS = Case()
+SPACE_PAGE = Case(values={"slug": space_slugs()})
+SPACE_MEMBER_ACTION = Case(
+    values={"slug": space_slugs("in-workers", "in"), "pk": caucus_memberships}
+)
+PERSON = Case(values={"pk": caucus_people})
+AFFILIATION = Case(values={"pk": affiliations})
+
+CASES: dict[str, Case] = {
+    # dialogue
+    "dialogue:directory": NO_ARGUMENTS,
+    "dialogue:space": SPACE_PAGE,
+    "dialogue:join": SPACE_PAGE,
+    "dialogue:request": SPACE_PAGE,
+    "dialogue:cancel_request": SPACE_PAGE,
+    "dialogue:leave": SPACE_PAGE,
+    "dialogue:respond_invitation": SPACE_PAGE,
+    "dialogue:members": SPACE_PAGE,
+    "dialogue:invite": SPACE_PAGE,
+    "dialogue:admit_adviser": SPACE_PAGE,
+    "dialogue:approve": SPACE_MEMBER_ACTION,
+    "dialogue:reject": SPACE_MEMBER_ACTION,
+    "dialogue:remove": SPACE_MEMBER_ACTION,
+    "dialogue:set_role": SPACE_MEMBER_ACTION,
+    "dialogue:space_audit": SPACE_PAGE,
+    "dialogue:staff_audit": NO_ARGUMENTS,
+    "dialogue:staff_caucuses": NO_ARGUMENTS,
+    "dialogue:staff_countries": NO_ARGUMENTS,
+    # accounts (people/)
+    "accounts:profile_edit": NO_ARGUMENTS,
+    "accounts:profile": PERSON,
+    "accounts:deactivate_user": PERSON,
+    "accounts:affiliations": NO_ARGUMENTS,
+    "accounts:withdraw_affiliation": AFFILIATION,
+    "accounts:focal_point": NO_ARGUMENTS,
+    "accounts:verify_affiliation": AFFILIATION,
+    "accounts:reject_affiliation": AFFILIATION,
+    "accounts:revoke_affiliation": AFFILIATION,
+    "accounts:appoint_focal_point": AFFILIATION,
+    "accounts:remove_focal_point": AFFILIATION,
+    "accounts:invite_colleague": NO_ARGUMENTS,
+    "accounts:cancel_invitation": Case(values={"pk": invitations}),
+    "accounts:accept_invitation": Case(values={"token": invitation_tokens}),
+    # allauth (accounts/): sign-up, login, email, password, two-factor
+    "account_login": NO_ARGUMENTS,
+    "account_logout": NO_ARGUMENTS,
+    "account_inactive": NO_ARGUMENTS,
+    "account_signup": NO_ARGUMENTS,
+    "account_reauthenticate": NO_ARGUMENTS,
+    "account_email": NO_ARGUMENTS,
+    "account_email_verification_sent": NO_ARGUMENTS,
+    "account_confirm_email": Case(values={"key": constant("not-a-key")}),
+    "account_change_password": NO_ARGUMENTS,
+    "account_set_password": NO_ARGUMENTS,
+    "account_reset_password": NO_ARGUMENTS,
+    "account_reset_password_done": NO_ARGUMENTS,
+    "account_reset_password_from_key": Case(
+        values={"uidb36": constant("1z"), "key": constant("set-password")}
+    ),
+    "account_reset_password_from_key_done": NO_ARGUMENTS,
+    "account_confirm_login_code": NO_ARGUMENTS,
+    "mfa_index": NO_ARGUMENTS,
+    "mfa_authenticate": NO_ARGUMENTS,
+    "mfa_reauthenticate": NO_ARGUMENTS,
+    "mfa_activate_totp": NO_ARGUMENTS,
+    "mfa_deactivate_totp": NO_ARGUMENTS,
+    "mfa_view_recovery_codes": NO_ARGUMENTS,
+    "mfa_generate_recovery_codes": NO_ARGUMENTS,
+    "mfa_download_recovery_codes": NO_ARGUMENTS,
+    # Django
+    "set_language": NO_ARGUMENTS,
+    "javascript-catalog": NO_ARGUMENTS,
+}
+
+# The admin site: every pattern, however many models get registered. Crawled as non-staff only
+# (they are sent to the admin login); staff's admin access is the documented exception
+# (docs/access.md). admin_view checks only is_active and is_staff, turning every method and
+# every other account away alike: GET, as an anonymous visitor, a verified moderator and an
+# account with a stale membership is enough.
+PREFIX_CASES: dict[str, Case] = {
+    "admin/": Case(
+        values={
+            "object_id": admin_objects,
+            "content_type_id": admin_content_types,
+            "app_label": admin_app_labels,
+            "url": admin_catch_all,
+        },
+        methods=("get",),
+        crawl_as_staff=False,
+        only_roles=("anonymous", "moderator", "stale-member"),
+    ),
+}
+
+
+def case_for(pattern) -> Case | None:
+    case = CASES.get(pattern.key)
+    if case is not None:
+        return case
+    for prefix, prefix_case in PREFIX_CASES.items():
+        if pattern.route.startswith(prefix):
+            return prefix_case
+    return None

@@ -1,0 +1,123 @@
+"""The canary crawl: caucus content carries a unique string (``tests.world.seed_canary``); as
+each outsider, request every URL pattern of the project URLconf and assert the string never
+appears, hidden objects answer like missing ones (404), and an empty POST changes nothing in
+the caucus. The site socket gets the same treatment.
+
+A URL pattern without a case in ``tests/access/cases.py`` fails the crawl: whoever adds a URL
+adds its case (and seeds their caucus content in ``tests.world.seed_canary``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+
+from tests.access import fixtures
+from tests.access.crawl import Crawler, patterns_without_case
+from tests.world import CANARY, CAUCUS_NAME_CANARY, build_world, seed_canary
+
+class_world = fixtures.class_world
+
+# Everyone outside the India workers' caucus, and whether they may see its *name* (eligible
+# verified workers of India see it on its join page; staff see it where they appoint its first
+# moderator). Nobody here may see its content.
+OUTSIDERS: dict[str, bool] = {
+    "anonymous": False,
+    "unverified": False,
+    "pending": False,  # affiliation to the India union requested, not verified
+    "in-employers": False,  # same country, another group
+    "jp-workers": False,  # same group, another country
+    "observer": False,
+    "secretariat": False,
+    "moderator": False,  # moderates the caucus's parent space
+    "staff": True,  # the admin site aside (the documented exception)
+    "removed": True,  # removed from the caucus; still an eligible India worker
+    "revoked": False,
+    "deactivated": False,
+    "caucus-pending": True,  # eligible, asked to join: sees the name only
+    "stale-member": False,  # active rows left after an affiliation revoked behind our back
+}
+
+
+def test_every_url_pattern_has_a_crawl_case():
+    missing = patterns_without_case()
+    assert not missing, (
+        "URL patterns without a canary-crawl case (add them to tests/access/cases.py):\n  "
+        + "\n  ".join(str(pattern) for pattern in missing)
+    )
+
+
+class TestCanaryCrawl:
+    """One shared world for the whole crawl (rolled back when the class ends)."""
+
+    @pytest.mark.parametrize("role", list(OUTSIDERS))
+    def test_an_outsider_never_sees_caucus_content_on_any_page(self, class_world, db, role):
+        """Also fails when a pattern has no case, or its case yields no URL reaching it: every
+        role requests every pattern (staff: all but the admin site's)."""
+        report = Crawler(class_world, role, sees_caucus_name=OUTSIDERS[role]).crawl()
+        assert not report.problems, "\n".join(report.problems)
+        assert report.requests > 0
+
+    def test_the_canary_is_where_the_crawl_expects_it(self, class_world, db):
+        """A positive control: a caucus member sees the seeded content, so a clean crawl means
+        the pages hide it, not that it was never there."""
+        crawler = Crawler(class_world, "caucus-moderator", sees_caucus_name=True)
+        caucus = class_world.space("in-workers")
+        home = crawler.client.get(caucus.get_absolute_url())
+        assert home.status_code == 200
+        assert CANARY.encode() in home.content
+
+
+# --- The site socket ----------------------------------------------------------------------------
+
+
+def _with_user(app, user):
+    async def inner(scope, receive, send):
+        return await app({**scope, "user": user}, receive, send)
+
+    return inner
+
+
+@pytest.fixture
+def _in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_in_memory_layer")
+def test_an_outsider_subscribing_to_the_caucus_gets_an_error_frame_without_its_content():
+    from accounts.models import User
+    from dialogue.consumers import SiteConsumer
+
+    world = seed_canary(build_world())
+    fixtures.add_stale_member(world)
+    topic = f"space:{world.space('in-workers').pk}"
+    frames: dict[str, object] = {}
+
+    async def scenario(user) -> object:
+        communicator = WebsocketCommunicator(_with_user(SiteConsumer.as_asgi(), user), "/ws/")
+        connected, code = await communicator.connect(timeout=5)
+        if not connected:
+            return {"refused": code}
+        try:
+            await communicator.send_json_to({"type": "subscribe", "topic": topic})
+            return await communicator.receive_json_from(timeout=5)
+        finally:
+            await communicator.disconnect()
+
+    for role in OUTSIDERS:
+        user = world.user(role)
+        fresh = None if user is None else User.objects.get(pk=user.pk)
+        frames[role] = async_to_sync(scenario)(fresh)
+
+    for role, frame in frames.items():
+        text = json.dumps(frame)
+        assert CANARY not in text and CAUCUS_NAME_CANARY not in text, (role, frame)
+        if role in ("anonymous", "deactivated"):
+            assert frame == {"refused": 4401}, (role, frame)
+        else:
+            assert frame.get("type") == "error", (role, frame)
+            assert frame.get("topic") in (None, topic), (role, frame)
