@@ -52,12 +52,17 @@ class Case:
 CRAWLED_SPACES = ("in-workers", "in-employers", "jp-workers", "in", "in-private")
 
 
+def hidden_unless_discoverable(space) -> Callable[[User | None], bool]:
+    """Anything in a space the user may not discover must look as if it did not exist."""
+    return lambda user: not can_discover_space(user, space)
+
+
 def space_slugs(*keys: str) -> Provider:
     def provide(world: World) -> list[Value]:
         return [
             Value(
                 world.space(key).slug,
-                hidden=lambda user, space=world.space(key): not can_discover_space(user, space),
+                hidden=hidden_unless_discoverable(world.space(key)),
                 label=key,
             )
             for key in keys or CRAWLED_SPACES
@@ -76,7 +81,7 @@ def caucus_memberships(world: World) -> list[Value]:
     ]
     rows.append(Membership.objects.get(space=world.space("in"), user=world.user("member")))
     return [
-        Value(m.pk, hidden=lambda user, space=m.space: not can_discover_space(user, space), label=str(m))
+        Value(m.pk, hidden=hidden_unless_discoverable(m.space), label=str(m))
         for m in rows
     ]
 
