@@ -49,12 +49,18 @@ def grouped_organization_choices(
 ) -> list[tuple[str, list[tuple[int, str]]]]:
     """Organizations grouped under "Country — group" headings (international bodies last)."""
 
-    def key(org: Organization) -> tuple[int, str, str]:
-        return (org.country is None, org.country.name if org.country else "", org.constituency)
+    order = {value: index for index, value in enumerate(Constituency.values)}
+
+    def key(org: Organization) -> tuple[bool, str, int]:
+        # Countries by name, international bodies last; within a country the groups in their
+        # usual order (government, employers, workers, then observers and the secretariat).
+        return (org.country is None, org.country.name if org.country else "", order[org.constituency])
 
     choices = [("", _("Choose an organization"))]
     labels = dict(Constituency.choices)
-    for (_none, country_name, constituency), orgs in groupby(sorted(organizations, key=lambda o: (*key(o), o.name)), key=key):
+    ordered = sorted(organizations, key=lambda o: (*key(o), o.name))
+    for (_none, country_name, index), orgs in groupby(ordered, key=key):
+        constituency = Constituency.values[index]
         country = country_name or _("International")
         heading = _("%(country)s — %(group)s") % {"country": country, "group": labels[constituency]}
         choices.append((str(heading), [(org.pk, str(org)) for org in orgs]))

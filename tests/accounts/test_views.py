@@ -461,3 +461,11 @@ def test_a_used_invitation_says_so(client, world):
     services.cancel_invitation(actor=world.user("focal-point"), invitation=invitation)
     response = client.get(reverse("accounts:accept_invitation", args=[invitation.token]))
     assert b"expired, was cancelled or was already used" in response.content
+
+
+def test_a_profile_page_costs_a_small_fixed_number_of_queries(as_user, world, django_assert_max_num_queries):
+    client = as_user(world.user("in-employers"))
+    url = reverse("accounts:profile", args=[world.user("member").pk])
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
