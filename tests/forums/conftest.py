@@ -4,12 +4,20 @@ from django.core.cache import cache
 from dialogue.models import Membership
 
 
+def _forget_rate_limits() -> None:
+    # Only our keys: on Redis, cache.clear() would flush a database other test runs share.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("forums:post-rate:*")
+    else:
+        cache.clear()  # local memory: this process only
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Posting rate limits live in the cache; user ids repeat across rolled-back tests.
-    cache.clear()
+    _forget_rate_limits()
     yield
-    cache.clear()
+    _forget_rate_limits()
 
 
 @pytest.fixture
