@@ -24,6 +24,10 @@ from dialogue.models import Membership
 from dialogue.realtime import close_connections_on_commit, space_group, user_group
 from tests.world import build_world
 
+# Generous: the suite shares two cores with a browser and other processes. Only a failing
+# test waits this long.
+WAIT = 5
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 
 
@@ -62,7 +66,7 @@ class Socket:
         await self.c.send_json_to(frame)
 
     async def receive(self) -> dict[str, Any]:
-        return await self.c.receive_json_from(timeout=2)
+        return await self.c.receive_json_from(timeout=WAIT)
 
     async def subscribe(self, topic: str) -> dict[str, Any]:
         await self.send({"type": "subscribe", "topic": topic})
@@ -73,7 +77,7 @@ class Socket:
         return await self.receive()
 
     async def closed_with(self) -> int:
-        output = await self.c.receive_output(timeout=2)
+        output = await self.c.receive_output(timeout=WAIT)
         assert output["type"] == "websocket.close", output
         return output["code"]
 
@@ -96,7 +100,7 @@ class sockets:
         async def open_(user, *topics: str) -> Socket:
             communicator = WebsocketCommunicator(with_user(SiteConsumer.as_asgi(), user), "/ws/")
             self.opened.append(communicator)
-            connected, code = await communicator.connect()
+            connected, code = await communicator.connect(timeout=WAIT)
             assert connected, code
             socket = Socket(communicator)
             for topic in topics:
@@ -107,7 +111,7 @@ class sockets:
 
     async def __aexit__(self, *exc) -> None:
         for communicator in self.opened:
-            await communicator.disconnect()
+            await communicator.disconnect(timeout=WAIT)
 
 
 def topic(world, key: str) -> str:
@@ -133,12 +137,12 @@ def test_a_signed_in_browser_connects_through_the_real_application_with_its_sess
             headers=[(b"origin", b"http://testserver"), (b"cookie", cookie.encode())],
         )
         try:
-            connected, _ = await communicator.connect()
+            connected, _ = await communicator.connect(timeout=WAIT)
             assert connected
             await communicator.send_json_to({"type": "subscribe", "topic": topic(world, "in-workers")})
-            assert (await communicator.receive_json_from())["type"] == "subscribed"
+            assert (await communicator.receive_json_from(timeout=WAIT))["type"] == "subscribed"
         finally:
-            await communicator.disconnect()
+            await communicator.disconnect(timeout=WAIT)
 
     run(scenario)
 
@@ -151,9 +155,9 @@ def test_an_anonymous_visitor_is_turned_away_with_4401_through_the_real_applicat
             application, "/ws/", headers=[(b"origin", b"http://testserver")]
         )
         try:
-            assert await communicator.connect() == (False, 4401)
+            assert await communicator.connect(timeout=WAIT) == (False, 4401)
         finally:
-            await communicator.disconnect()
+            await communicator.disconnect(timeout=WAIT)
 
     run(scenario)
 
@@ -172,10 +176,10 @@ def test_a_page_from_a_foreign_origin_cannot_open_the_socket(world, settings):
             headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie.encode())],
         )
         try:
-            connected, _ = await communicator.connect()
+            connected, _ = await communicator.connect(timeout=WAIT)
             assert not connected
         finally:
-            await communicator.disconnect()
+            await communicator.disconnect(timeout=WAIT)
 
     run(scenario)
 
@@ -194,13 +198,13 @@ def test_a_signed_out_session_stops_the_socket_at_the_next_heartbeat(world, sett
             headers=[(b"origin", b"http://testserver"), (b"cookie", cookie.encode())],
         )
         try:
-            assert (await communicator.connect())[0]
+            assert (await communicator.connect(timeout=WAIT))[0]
             await database_sync_to_async(client.logout)()
             socket = Socket(communicator)
             assert await socket.ping() == {"type": "access.revoked"}
             assert await socket.closed_with() == 4403
         finally:
-            await communicator.disconnect()
+            await communicator.disconnect(timeout=WAIT)
 
     run(scenario)
 
@@ -212,9 +216,9 @@ def test_an_anonymous_or_deactivated_user_is_refused_with_4401_before_accepting(
         for user in (AnonymousUser(), world.user("deactivated")):
             communicator = WebsocketCommunicator(with_user(SiteConsumer.as_asgi(), user), "/ws/")
             try:
-                assert await communicator.connect() == (False, 4401)
+                assert await communicator.connect(timeout=WAIT) == (False, 4401)
             finally:
-                await communicator.disconnect()
+                await communicator.disconnect(timeout=WAIT)
 
     run(scenario)
 
@@ -519,4 +523,4 @@ def test_the_heartbeat_check_costs_the_same_few_queries_however_many_topics_are_
 
     run(scenario)
     # The user, their standing, and one query for all subscribed spaces.
-    assert counts[0] == counts[1] <= 3
+    assert 1 <= counts[0] == counts[1] <= 3
