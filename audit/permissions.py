@@ -29,6 +29,8 @@ def visible_audit_entries(user) -> QuerySet[AuditEntry]:
                     user_id=standing.user_id,
                     status=Membership.Status.ACTIVE,
                     role=Membership.Role.MODERATOR,
+                    # Only under the affiliation it was granted under (dialogue.permissions).
+                    affiliation_id=standing.affiliation_id,
                 )
             )
         )

@@ -36,14 +36,18 @@ ACTIVE = Membership.Status.ACTIVE
 
 
 def _active_membership_q(standing: Standing) -> Q:
-    # A membership stands on a verified affiliation: without one (revoked behind the
-    # services' back, e.g. in the admin) a left-over active row gives nothing.
+    # A membership stands on the verified affiliation it was granted under: a left-over
+    # active row (affiliation revoked or replaced behind the services' back, e.g. in the
+    # admin) gives nothing. See docs/decisions.md §3.
     if not standing.is_verified:
         return Q(pk__in=[])
     return Q(
         Exists(
             Membership.objects.filter(
-                space_id=OuterRef("pk"), user_id=standing.user_id, status=ACTIVE
+                space_id=OuterRef("pk"),
+                user_id=standing.user_id,
+                status=ACTIVE,
+                affiliation_id=standing.affiliation_id,
             )
         )
     )
@@ -59,6 +63,7 @@ def _moderator_q(standing: Standing) -> Q:
                 user_id=standing.user_id,
                 status=ACTIVE,
                 role=Membership.Role.MODERATOR,
+                affiliation_id=standing.affiliation_id,
             )
         )
     )
@@ -135,11 +140,17 @@ def forget_memberships(user) -> None:
 
 
 def _is_active_member(user, space: Space) -> bool:
-    # Same rule as _active_membership_q: memberships count only with a verified affiliation.
-    if not get_standing(user).is_verified:
+    # Same rule as _active_membership_q: a membership counts only under the verified
+    # affiliation it was granted under.
+    standing = get_standing(user)
+    if not standing.is_verified:
         return False
     membership = membership_of(user, space)
-    return membership is not None and membership.status == ACTIVE
+    return (
+        membership is not None
+        and membership.status == ACTIVE
+        and membership.affiliation_id == standing.affiliation_id
+    )
 
 
 def is_eligible(user, space: Space) -> bool:
@@ -185,6 +196,7 @@ def can_moderate_space(user, space: Space) -> bool:
         and membership is not None
         and membership.status == ACTIVE
         and membership.role == Membership.Role.MODERATOR
+        and membership.affiliation_id == standing.affiliation_id
     )
 
 
