@@ -39,6 +39,7 @@ OUTSIDERS: dict[str, bool] = {
     "deactivated": False,
     "caucus-pending": True,  # eligible, asked to join: sees the name only
     "stale-member": False,  # active rows left after an affiliation revoked behind our back
+    "switched": False,  # its caucus rows stand on a workers' affiliation replaced behind our back
 }
 
 
@@ -93,7 +94,7 @@ def test_an_outsider_subscribing_to_the_caucus_gets_an_error_frame_without_its_c
     from dialogue.consumers import SiteConsumer
 
     world = seed_canary(build_world())
-    fixtures.add_stale_member(world)
+    fixtures.add_stale_members(world)
     topic = f"space:{world.space('in-workers').pk}"
     frames: dict[str, object] = {}
 

@@ -63,6 +63,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
     "revoked":          ("DR----", "------",   "------",   "------",    "------",   "DR----"),
     "deactivated":      ("DR----", "------",   "------",   "------",    "------",   "DR----"),
     "stale-member":     ("DR----", "------",   "------",   "------",    "------",   "DR----"),
+    "switched":         ("DR----", "D---Q-",   "------",   "D---Q-",    "------",   "DR-J--"),
     "staff":            ("DR---M", "DR---M",   "------",   "------",    "------",   "DR---M"),
 }
 # fmt: on
@@ -80,6 +81,9 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
 #   deactivated       was a member everywhere ``member`` is; the account was deactivated
 #   stale-member      active memberships left standing after the affiliation was revoked
 #                     behind the services' back (admin/database): they must give nothing
+#   switched          caucus moderator whose workers' affiliation was replaced by an employers'
+#                     one behind the services' back: an India employer, nothing more (the
+#                     stale row in ``in`` still blocks joining it at once: a moderator must act)
 #   staff             platform staff, no affiliation
 
 # Pages a discover-only user (e.g. ``in-workers`` on the caucus) may open: the space's page,
@@ -187,7 +191,7 @@ SEES_PEOPLE = {
     "observer": True, "secretariat": True, "adviser": True, "focal-point": True,
     "member": True, "moderator": True, "caucus-moderator": True, "caucus-pending": True,
     "removed": True, "revoked": False, "deactivated": False, "stale-member": False,
-    "staff": False,
+    "switched": True, "staff": False,
 }  # fmt: skip
 
 

@@ -30,7 +30,7 @@ def give_authenticators(world: World, keys: tuple[str, ...]) -> None:
             TOTP.activate(user, generate_totp_secret())
 
 
-def add_stale_member(world: World) -> None:
+def add_stale_members(world: World) -> None:
     """``stale-member``: an active member of ``in``, ``in-private`` and the caucus whose
     affiliation was revoked behind the services' back (an operator editing the database or the
     admin site), so the memberships that stood on it were never ended. Group rights come only
@@ -45,6 +45,18 @@ def add_stale_member(world: World) -> None:
     Affiliation.objects.filter(user=user).update(status=Affiliation.Status.REVOKED)
     user.refresh_from_db()
     world.users["stale-member"] = user
+
+    # ``switched``: moderated the caucus as an India worker; an operator then revoked that
+    # affiliation and verified one to the India employers' federation, in the admin. The old
+    # caucus rows stand on an affiliation that is gone: the workers' caucus is closed to them.
+    switched = verified_user(world.orgs["in-workers"], email="switched@example.org")
+    _activate(world.space("in-workers"), switched, "moderator")
+    _activate(world.space("in"), switched)
+    Affiliation.objects.filter(user=switched).update(status=Affiliation.Status.REVOKED)
+    Affiliation.objects.create(
+        user=switched, organization=world.orgs["in-employers"], status=Affiliation.Status.VERIFIED
+    )
+    world.users["switched"] = switched
 
 
 def add_invitation(world: World) -> None:
@@ -70,7 +82,7 @@ def _shared_world(django_db_setup, django_db_blocker):
         try:
             world = build_world()
             seed_canary(world)
-            add_stale_member(world)
+            add_stale_members(world)
             add_invitation(world)
             give_authenticators(
                 world, ("staff", "moderator", "caucus-moderator", "focal-point")
