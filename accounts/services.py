@@ -290,7 +290,12 @@ def accept_invitation(
     """The invited person (signed in with the invited, verified email address) accepts."""
     from allauth.account.models import EmailAddress
 
-    invitation = AffiliationInvitation.objects.select_for_update().select_related("organization", "invited_by").get(pk=invitation.pk)
+    # of=("self",): invited_by is nullable (an outer join), which PostgreSQL cannot lock.
+    invitation = (
+        AffiliationInvitation.objects.select_for_update(of=("self",))
+        .select_related("organization", "invited_by")
+        .get(pk=invitation.pk)
+    )
     if not invitation.is_open:
         raise ValidationError(_("This invitation has expired or was already used."))
     if not EmailAddress.objects.filter(
