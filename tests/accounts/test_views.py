@@ -469,3 +469,22 @@ def test_a_profile_page_costs_a_small_fixed_number_of_queries(as_user, world, dj
     client.get(url)
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_an_invited_newcomer_signs_up_confirms_and_comes_back_to_accept(client, world):
+    import re
+
+    invitation = _invitation(world, email="newcomer@example.org")
+    url = reverse("accounts:accept_invitation", args=[invitation.token])
+    password = "a-long-and-unusual-passphrase-91"
+    client.post(
+        f"{reverse('account_signup')}?next={url}",
+        {"email": "newcomer@example.org", "password1": password, "password2": password, "next": url},
+    )
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    response = client.post(confirm)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    response = client.post(url, follow=True)
+    newcomer = Affiliation.objects.get(user__email="newcomer@example.org")
+    assert newcomer.status == Affiliation.Status.VERIFIED
