@@ -14,12 +14,41 @@ from accounts.models import Affiliation, AffiliationInvitation, Organization, Us
 
 
 def affiliations_of(user: User) -> list[Affiliation]:
-    """The user's own affiliations, newest first, with who decided them."""
-    return list(
+    """The user's own affiliations, newest first, with who decided them.
+
+    A revoked affiliation keeps only its last decision on the row; the earlier verification
+    (who, when) comes from the audit log and is attached as ``verified_entry`` (one query).
+    """
+    from audit.models import AuditEntry
+
+    affiliations = list(
         Affiliation.objects.filter(user=user)
         .select_related("organization", "organization__country", "decided_by")
         .order_by("-requested_at", "-pk")
     )
+    revoked = [a for a in affiliations if a.status == Affiliation.Status.REVOKED]
+    for affiliation in affiliations:
+        affiliation.verified_entry = None
+    if not revoked:
+        return affiliations
+    entries = (
+        AuditEntry.objects.filter(
+            action="affiliation.verify",
+            organization_id__in={a.organization_id for a in revoked},
+            target_type=User._meta.label_lower,
+            target_id=str(user.pk),
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    for entry in entries:
+        # The entry belongs to the latest affiliation to that organization requested before it.
+        candidates = [
+            a for a in revoked if a.organization_id == entry.organization_id and a.requested_at <= entry.created_at
+        ]
+        if candidates:
+            min(candidates, key=lambda a: entry.created_at - a.requested_at).verified_entry = entry
+    return affiliations
 
 
 def verified_affiliation_of(user: User) -> Affiliation | None:

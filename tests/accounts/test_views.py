@@ -175,6 +175,9 @@ def test_the_affiliation_list_costs_the_same_queries_with_more_history(as_user, 
     user = make_user()
     client = as_user(user)
     _pending(world, user, org="jp-workers")
+    revoked = _pending(world, user, org="jp-employers")
+    services.verify_affiliation(actor=world.user("staff"), affiliation=revoked)
+    services.revoke_affiliation(actor=world.user("staff"), affiliation=revoked, reason="moved")
     client.get(AFFILIATIONS)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -184,6 +187,9 @@ def test_the_affiliation_list_costs_the_same_queries_with_more_history(as_user, 
     for key in ("in-government", "in-employers", "jp-government", "ilo"):
         a = _pending(world, user, org=key)
         services.reject_affiliation(actor=world.user("staff"), affiliation=a, reason="no")
+        a = _pending(world, user, org=key)
+        services.verify_affiliation(actor=world.user("staff"), affiliation=a)
+        services.revoke_affiliation(actor=world.user("staff"), affiliation=a, reason="moved")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(AFFILIATIONS).status_code == 200
 
@@ -488,3 +494,14 @@ def test_an_invited_newcomer_signs_up_confirms_and_comes_back_to_accept(client, 
     response = client.post(url, follow=True)
     newcomer = Affiliation.objects.get(user__email="newcomer@example.org")
     assert newcomer.status == Affiliation.Status.VERIFIED
+
+
+def test_a_revoked_affiliation_still_shows_who_verified_it(as_user, world):
+    user = make_user()
+    affiliation = _pending(world, user)
+    services.verify_affiliation(actor=world.user("focal-point"), affiliation=affiliation)
+    services.revoke_affiliation(actor=world.user("staff"), affiliation=affiliation, reason="Moved to another union")
+    html = as_user(user).get(AFFILIATIONS).content.decode()
+    assert "Verified on" in html and f"by {world.user('focal-point').get_display_name()}" in html
+    assert f"by {world.user('staff').get_display_name()}" in html
+    assert "Moved to another union" in html
