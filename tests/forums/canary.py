@@ -1,0 +1,157 @@
+"""The forums' part of the canary crawl: caucus forum content carrying ``CANARY``, and the
+crawl cases for every forum URL pattern.
+
+``seed_forum_canary(world)`` is called from ``tests.world.seed_canary``; ``forum_cases()`` is
+merged into ``tests.access.cases.CASES``. Everything the forums add to the caucus is here:
+a thread (title, opening post, an edit's revision), a quote reply, a post hidden with a
+reason, a closed thread's conclusion, a tag used only in the caucus (its *name* carries the
+canary; its slug does not, since error pages may echo the path), a support, and a thread
+moved into the caucus from the public country space. For contrast the country space gets a
+public thread and a hidden one.
+"""
+
+from __future__ import annotations
+
+from django.test import override_settings
+
+from tests.world import CANARY, World
+
+CAUCUS_TAG_SLUG = "caucus-only-tag"
+PUBLIC_TAG_SLUG = "wages"
+
+
+def seed_forum_canary(w: World) -> None:
+    from taggit.models import Tag
+
+    from forums import services
+    from forums.models import Thread
+
+    caucus = w.space("in-workers")
+    country = w.space("in")
+    member, caucus_moderator = w.user("member"), w.user("caucus-moderator")
+    # Seeding is not a person typing: no posting rate limit.
+    with override_settings(FORUMS_POST_RATE_LIMIT=(10**6, 60)):
+        thread = services.start_thread(
+            author=member,
+            space=caucus,
+            title=f"Strike fund {CANARY}",
+            body=f"Our bottom line: {CANARY}",
+        )
+        tag = Tag.objects.create(name=f"caucus only {CANARY}", slug=CAUCUS_TAG_SLUG)
+        thread.tags.add(tag)
+        opening = thread.posts.get(number=1)
+        services.edit_post(editor=member, post=opening, body=f"Our revised bottom line: {CANARY}")
+        services.reply_to_thread(
+            author=caucus_moderator, thread=thread, body=f"> bottom line\n\nAgreed: {CANARY}",
+            quote_of=opening,
+        )
+        services.support_post(user=caucus_moderator, post=opening)
+        rude = services.reply_to_thread(author=member, thread=thread, body=f"Rude {CANARY}")
+        services.hide_post(actor=caucus_moderator, post=rude, reason=f"Hidden because {CANARY}")
+
+        closed = services.start_thread(
+            author=caucus_moderator, space=caucus, title="Position paper", body="Draft"
+        )
+        services.close_thread(
+            actor=caucus_moderator, thread=closed, summary=f"We concluded {CANARY}"
+        )
+
+        public = services.start_thread(
+            author=member, space=country, title="Minimum wage review", body="Open to all",
+            tags=PUBLIC_TAG_SLUG,
+        )
+        services.reply_to_thread(author=member, thread=public, body="A public reply")
+        hidden = services.start_thread(
+            author=member, space=country, title="Off-topic thread", body="Hidden later"
+        )
+        services.hide_thread(actor=w.user("moderator"), thread=hidden, reason="off topic")
+
+        moved = services.start_thread(
+            author=member, space=country, title="Moved into the caucus", body="Was public"
+        )
+        # Nobody in the cast moderates both spaces; the move service is tested on its own
+        # (tests/forums); here only the result matters: nothing of it stays reachable.
+        Thread.objects.filter(pk=moved.pk).update(space=caucus)
+        moved.refresh_from_db()
+        services.reply_to_thread(author=member, thread=moved, body=f"Now private: {CANARY}")
+
+    w.forum = {  # type: ignore[attr-defined]
+        "caucus-thread": thread,
+        "closed-caucus-thread": closed,
+        "moved-thread": moved,
+        "public-thread": public,
+        "hidden-public-thread": hidden,
+    }
+
+
+# --- Crawl cases ------------------------------------------------------------------------------
+
+
+def _threads(world: World):
+    from forums.models import Thread
+    from forums.permissions import can_read_thread
+    from tests.access.cases import Value
+
+    values = []
+    for key, thread in world.forum.items():  # type: ignore[attr-defined]
+        thread = Thread.objects.select_related("space").get(pk=thread.pk)
+        values.append(
+            Value(thread.pk, hidden=lambda user, t=thread: not can_read_thread(user, t), label=key)
+        )
+    return values
+
+
+def _posts(world: World):
+    from forums.models import Post
+    from forums.permissions import can_read_thread
+    from tests.access.cases import Value
+
+    values = []
+    for key, thread in world.forum.items():  # type: ignore[attr-defined]
+        for post in Post.objects.filter(thread_id=thread.pk).select_related("thread__space"):
+            values.append(
+                Value(
+                    post.pk,
+                    hidden=lambda user, t=post.thread: not can_read_thread(user, t),
+                    label=f"{key} #{post.number}",
+                )
+            )
+    return values
+
+
+def _tags(world: World):
+    from forums.permissions import visible_threads
+    from tests.access.cases import Value
+
+    return [
+        Value(
+            slug,
+            hidden=lambda user, slug=slug: not visible_threads(user).filter(tags__slug=slug).exists(),
+            label=f"tag {slug}",
+        )
+        for slug in (CAUCUS_TAG_SLUG, PUBLIC_TAG_SLUG)
+    ]
+
+
+def forum_cases() -> dict:
+    from tests.access.cases import Case, space_slugs
+
+    space_page = Case(values={"slug": space_slugs()})
+    thread_page = Case(values={"pk": _threads})
+    post_page = Case(values={"pk": _posts})
+    return {
+        "forums:space_threads": space_page,
+        "forums:new_thread": space_page,
+        "forums:tag": Case(values={"slug": space_slugs(), "tag": _tags}),
+        "forums:thread": thread_page,
+        "forums:reply": thread_page,
+        "forums:moderate": thread_page,
+        "forums:post": post_page,
+        "forums:post_fragment": post_page,
+        "forums:edit_post": post_page,
+        "forums:delete_post": post_page,
+        "forums:support_post": post_page,
+        "forums:post_history": post_page,
+        "forums:hide_post": post_page,
+        "forums:restore_post": post_page,
+    }
