@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from config import views
+
 urlpatterns = [
     path("", include("dialogue.urls")),
     path("", include("forums.urls")),
@@ -10,4 +12,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("healthz/", views.healthz, name="healthz"),
 ]
