@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.helpers import assert_no_horizontal_scroll, path_of, sign_in
+from tests.browser.helpers import (
+    TOTP_BYPASS_CODE,
+    assert_no_horizontal_scroll,
+    path_of,
+    sign_in,
+    sign_out,
+)
 
 SCREENS = Path("/tmp/screens")  # for a human to look at; never committed
 MEMBER = "wrk.in@demo.example.org"  # verified INTUC member, in the India dialogue
@@ -15,6 +21,8 @@ NARROW_PAGES = {
     "affiliations": "/people/affiliations/",
     "profile-edit": "/people/me/",
 }
+FOCAL_POINT = "focal.emp.in@demo.example.org"  # the densest page of the journey
+FOCAL_POINT_PAGES = {"focal-point": "/people/focal-point/"}
 
 
 def _narrow_page(new_context):
@@ -25,9 +33,17 @@ def _narrow_page(new_context):
 
 def test_a_member_on_a_360px_phone_never_scrolls_sideways(new_context, demo_server):
     page = _narrow_page(new_context)
+    failures: list[str] = []
     sign_in(page, MEMBER)
-    failures = []
-    for name, path in NARROW_PAGES.items():
+    _check_pages(page, NARROW_PAGES, failures)
+    sign_out(page)
+    sign_in(page, FOCAL_POINT, totp=TOTP_BYPASS_CODE)
+    _check_pages(page, FOCAL_POINT_PAGES, failures)
+    assert not failures, "\n".join(failures)
+
+
+def _check_pages(page, pages: dict[str, str], failures: list[str]) -> None:
+    for name, path in pages.items():
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         page.screenshot(path=str(SCREENS / f"{name}-360.png"), full_page=True)
@@ -35,7 +51,6 @@ def test_a_member_on_a_360px_phone_never_scrolls_sideways(new_context, demo_serv
             assert_no_horizontal_scroll(page, 360)
         except AssertionError as exc:
             failures.append(str(exc))
-    assert not failures, "\n".join(failures)
 
 
 def test_a_visitor_on_a_360px_phone_can_sign_in_without_scrolling_sideways(
