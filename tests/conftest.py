@@ -28,3 +28,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not has_redis:
             item.add_marker(skip_redis)
+    # Browser tests last: their session-scoped Playwright (sync API) keeps an event loop
+    # running in the main thread, so any later test that touches the database outside a
+    # function-scoped fixture raises SynchronousOnlyOperation. A stable sort keeps the order
+    # pytest-django chose (its hook runs first) for everything else.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
