@@ -2,9 +2,12 @@
 
 With no environment set the site runs embedded (SQLite, in-memory channel layer, local-memory
 cache, console email, tasks run on commit in-process). Production is switched on by
-``DJANGO_ENV=production`` (or ``DEBUG=0``) and then requires ``SECRET_KEY`` and
-``ALLOWED_HOSTS``. ``DATABASE_URL`` and ``REDIS_URL`` switch the database, channel layer and
-cache independently, so tests can run against the real servers.
+``DJANGO_ENV=production``: DEBUG off, tasks on the database backend, HTTPS-only cookies and
+HSTS. With DEBUG off (production, or ``DEBUG=0`` alone) ``SECRET_KEY`` and ``ALLOWED_HOSTS``
+are required and the import fails loudly without them. ``DATABASE_URL`` and ``REDIS_URL``
+switch the database, channel layer and cache independently, so tests can run against the
+real servers. Every variable is listed in README.md; tests/test_settings.py checks the
+combinations.
 """
 
 from __future__ import annotations
