@@ -101,21 +101,35 @@ def _threads(world: World):
     return values
 
 
+# One post of each kind (the crawl requests every combination, so fewer values is faster):
+# (thread key, post number).
+CRAWLED_POSTS = (
+    ("caucus-thread", 1),  # edited (has a revision), supported, tagged
+    ("caucus-thread", 2),  # a quote reply
+    ("caucus-thread", 3),  # hidden by a moderator, with a reason
+    ("closed-caucus-thread", 1),
+    ("moved-thread", 2),  # written after the thread moved into the caucus
+    ("public-thread", 2),
+    ("hidden-public-thread", 1),
+)
+
+
 def _posts(world: World):
     from forums.models import Post
     from forums.permissions import can_read_thread
     from tests.access.cases import Value
 
     values = []
-    for key, thread in world.forum.items():  # type: ignore[attr-defined]
-        for post in Post.objects.filter(thread_id=thread.pk).select_related("thread__space"):
-            values.append(
-                Value(
-                    post.pk,
-                    hidden=lambda user, t=post.thread: not can_read_thread(user, t),
-                    label=f"{key} #{post.number}",
-                )
+    for key, number in CRAWLED_POSTS:
+        thread = world.forum[key]  # type: ignore[attr-defined]
+        post = Post.objects.select_related("thread__space").get(thread_id=thread.pk, number=number)
+        values.append(
+            Value(
+                post.pk,
+                hidden=lambda user, t=post.thread: not can_read_thread(user, t),
+                label=f"{key} #{number}",
             )
+        )
     return values
 
 
