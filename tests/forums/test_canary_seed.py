@@ -15,10 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(world):
-    if not hasattr(world, "forum"):
-        seed_forum_canary(world)
-    return world
+def seeded(forum):
+    seed_forum_canary(forum)
+    return forum
 
 
 def _login(client, user):
