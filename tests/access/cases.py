@@ -7,6 +7,9 @@ it. A case maps each keyword argument to a *provider*: a function of the world r
 the object must look as if it did not exist to them (e.g. ``not can_discover_space``) — and
 the crawl checks that the object answers exactly like a missing one, and never 200 or 403.
 
+GET is always tried; an endpoint that accepts POST (a form or an action) says so with
+``.posting()`` and also gets an empty POST.
+
 Cases are keyed by URL name (``"dialogue:space"``), or by route for unnamed patterns;
 ``PREFIX_CASES`` cover whole third-party trees (the admin site).
 """
@@ -18,8 +21,8 @@ from dataclasses import dataclass, field
 
 from accounts.models import Affiliation, AffiliationInvitation, User
 from dialogue.models import Membership
-from dialogue.permissions import can_discover_space
-from tests.world import World
+from dialogue.permissions import can_discover_space, can_read_space
+from tests.world import CANARY, World
 
 # --- Values and providers ---------------------------------------------------------------------
 
@@ -37,19 +40,23 @@ Provider = Callable[[World], list[Value]]
 @dataclass(frozen=True)
 class Case:
     values: dict[str, Provider] = field(default_factory=dict)
-    # Every pattern is tried with GET and with an empty POST unless the case says otherwise:
-    # an empty POST must change nothing in the caucus and leak nothing.
-    methods: tuple[str, ...] = ("get", "post")
+    # GET always; endpoints that accept POST (forms and actions) also get an empty POST, which
+    # must change nothing in the caucus and leak nothing. Use ``.posting()`` for those.
+    methods: tuple[str, ...] = ("get",)
     # False for the admin site: operators with admin access are the documented exception.
     crawl_as_staff: bool = True
     # Limit the crawl to these roles when every other role is answered the same way (the
     # admin site turns away every non-staff account alike); None: every outsider.
     only_roles: tuple[str, ...] | None = None
 
+    def posting(self) -> Case:
+        """The same case, for an endpoint that accepts POST."""
+        return Case(self.values, ("get", "post"), self.crawl_as_staff, self.only_roles)
 
-# Spaces the crawl requests: the caucus under test, another India caucus, another country's
-# caucus, the caucus's parent (public), a members-only space that is not a caucus.
-CRAWLED_SPACES = ("in-workers", "in-employers", "jp-workers", "in", "in-private")
+
+# Spaces the crawl requests: the caucus under test, another country's caucus, the caucus's
+# parent (public), a members-only space that is not a caucus.
+CRAWLED_SPACES = ("in-workers", "jp-workers", "in", "in-private")
 
 
 def hidden_unless_discoverable(space) -> Callable[[User | None], bool]:
@@ -72,12 +79,12 @@ def space_slugs(*keys: str) -> Provider:
 
 
 def caucus_memberships(world: World) -> list[Value]:
-    """Rows of the caucus (a moderator, a member, an adviser, the pending request carrying the
-    canary, a removed member) and one row of its parent space."""
+    """Rows of the caucus (an active member, the pending request carrying the canary) and one
+    row of its parent space."""
     caucus = world.space("in-workers")
     rows = [
         Membership.objects.get(space=caucus, user=world.user(key))
-        for key in ("caucus-moderator", "member", "adviser", "canary-requester", "canary-removed")
+        for key in ("member", "canary-requester")
     ]
     rows.append(Membership.objects.get(space=world.space("in"), user=world.user("member")))
     return [
@@ -118,6 +125,45 @@ def invitation_tokens(world: World) -> list[Value]:
     ]
 
 
+def hidden_unless_readable(space) -> Callable[[User | None], bool]:
+    """Content of a space the user may not read (threads, posts, tags as used there) must look
+    as if it did not exist — also to those who may discover the space (its join page)."""
+    return lambda user: not can_read_space(user, space)
+
+
+def threads(world: World) -> list[Value]:
+    """The caucus's canary thread and a thread of the public ``in`` space."""
+    from forums.models import Thread
+
+    rows = list(Thread.objects.filter(space__in=[world.space("in-workers"), world.space("in")]))
+    return [Value(t.pk, hidden=hidden_unless_readable(t.space), label=t.title) for t in rows]
+
+
+def posts(world: World) -> list[Value]:
+    """The caucus's opening post and its edited reply (its history holds the canary); the
+    public thread's opening post. (Every caucus post takes the same path for an outsider.)"""
+    from forums.models import Post
+
+    rows = [
+        post
+        for post in Post.objects.filter(
+            thread__space__in=[world.space("in-workers"), world.space("in")]
+        ).select_related("thread__space")
+        if post.number <= 2
+    ]
+    return [Value(p.pk, hidden=hidden_unless_readable(p.thread.space), label=str(p.pk)) for p in rows]
+
+
+def tags(world: World) -> list[Value]:
+    """The tag used only in the caucus (hidden from everyone who cannot read the caucus, under
+    any space), and a tag of the public space."""
+    caucus = world.space("in-workers")
+    return [
+        Value(CANARY.lower(), hidden=hidden_unless_readable(caucus), label="caucus tag"),
+        Value("plenary", label="public tag"),
+    ]
+
+
 def constant(*values: object) -> Provider:
     return lambda world: [Value(v) for v in values]
 
@@ -153,71 +199,88 @@ SPACE_MEMBER_ACTION = Case(
     values={"slug": space_slugs("in-workers", "in"), "pk": caucus_memberships}
 )
 PERSON = Case(values={"pk": caucus_people})
+THREAD = Case(values={"pk": threads})
+POST = Case(values={"pk": posts})
 AFFILIATION = Case(values={"pk": affiliations})
 
 CASES: dict[str, Case] = {
     # dialogue
     "dialogue:directory": NO_ARGUMENTS,
     "dialogue:space": SPACE_PAGE,
-    "dialogue:join": SPACE_PAGE,
-    "dialogue:request": SPACE_PAGE,
-    "dialogue:cancel_request": SPACE_PAGE,
-    "dialogue:leave": SPACE_PAGE,
-    "dialogue:respond_invitation": SPACE_PAGE,
-    "dialogue:members": SPACE_PAGE,
-    "dialogue:invite": SPACE_PAGE,
-    "dialogue:admit_adviser": SPACE_PAGE,
-    "dialogue:approve": SPACE_MEMBER_ACTION,
-    "dialogue:reject": SPACE_MEMBER_ACTION,
-    "dialogue:remove": SPACE_MEMBER_ACTION,
-    "dialogue:set_role": SPACE_MEMBER_ACTION,
+    "dialogue:join": SPACE_PAGE.posting(),
+    "dialogue:request": SPACE_PAGE.posting(),
+    "dialogue:cancel_request": SPACE_PAGE.posting(),
+    "dialogue:leave": SPACE_PAGE.posting(),
+    "dialogue:respond_invitation": SPACE_PAGE.posting(),
+    "dialogue:members": SPACE_PAGE.posting(),
+    "dialogue:invite": SPACE_PAGE.posting(),
+    "dialogue:admit_adviser": SPACE_PAGE.posting(),
+    "dialogue:approve": SPACE_MEMBER_ACTION.posting(),
+    "dialogue:reject": SPACE_MEMBER_ACTION.posting(),
+    "dialogue:remove": SPACE_MEMBER_ACTION.posting(),
+    "dialogue:set_role": SPACE_MEMBER_ACTION.posting(),
     "dialogue:space_audit": SPACE_PAGE,
     "dialogue:staff_audit": NO_ARGUMENTS,
-    "dialogue:staff_caucuses": NO_ARGUMENTS,
-    "dialogue:staff_countries": NO_ARGUMENTS,
+    "dialogue:staff_caucuses": NO_ARGUMENTS.posting(),
+    "dialogue:staff_countries": NO_ARGUMENTS.posting(),
+    # forums
+    "forums:space_threads": SPACE_PAGE,
+    "forums:new_thread": SPACE_PAGE.posting(),
+    "forums:tag": Case(values={"slug": space_slugs("in-workers", "in"), "tag": tags}),
+    "forums:thread": THREAD,
+    "forums:reply": THREAD.posting(),
+    "forums:moderate": THREAD.posting(),
+    "forums:post": POST,
+    "forums:post_fragment": POST,
+    "forums:edit_post": POST.posting(),
+    "forums:delete_post": POST.posting(),
+    "forums:support_post": POST.posting(),
+    "forums:post_history": POST,
+    "forums:hide_post": POST.posting(),
+    "forums:restore_post": POST.posting(),
     # accounts (people/)
-    "accounts:profile_edit": NO_ARGUMENTS,
+    "accounts:profile_edit": NO_ARGUMENTS.posting(),
     "accounts:profile": PERSON,
-    "accounts:deactivate_user": PERSON,
-    "accounts:affiliations": NO_ARGUMENTS,
-    "accounts:withdraw_affiliation": AFFILIATION,
-    "accounts:focal_point": NO_ARGUMENTS,
-    "accounts:verify_affiliation": AFFILIATION,
-    "accounts:reject_affiliation": AFFILIATION,
-    "accounts:revoke_affiliation": AFFILIATION,
-    "accounts:appoint_focal_point": AFFILIATION,
-    "accounts:remove_focal_point": AFFILIATION,
-    "accounts:invite_colleague": NO_ARGUMENTS,
-    "accounts:cancel_invitation": Case(values={"pk": invitations}),
-    "accounts:accept_invitation": Case(values={"token": invitation_tokens}),
+    "accounts:deactivate_user": PERSON.posting(),
+    "accounts:affiliations": NO_ARGUMENTS.posting(),
+    "accounts:withdraw_affiliation": AFFILIATION.posting(),
+    "accounts:focal_point": NO_ARGUMENTS.posting(),
+    "accounts:verify_affiliation": AFFILIATION.posting(),
+    "accounts:reject_affiliation": AFFILIATION.posting(),
+    "accounts:revoke_affiliation": AFFILIATION.posting(),
+    "accounts:appoint_focal_point": AFFILIATION.posting(),
+    "accounts:remove_focal_point": AFFILIATION.posting(),
+    "accounts:invite_colleague": NO_ARGUMENTS.posting(),
+    "accounts:cancel_invitation": Case(values={"pk": invitations}).posting(),
+    "accounts:accept_invitation": Case(values={"token": invitation_tokens}).posting(),
     # allauth (accounts/): sign-up, login, email, password, two-factor
-    "account_login": NO_ARGUMENTS,
-    "account_logout": NO_ARGUMENTS,
+    "account_login": NO_ARGUMENTS.posting(),
+    "account_logout": NO_ARGUMENTS.posting(),
     "account_inactive": NO_ARGUMENTS,
-    "account_signup": NO_ARGUMENTS,
-    "account_reauthenticate": NO_ARGUMENTS,
-    "account_email": NO_ARGUMENTS,
+    "account_signup": NO_ARGUMENTS.posting(),
+    "account_reauthenticate": NO_ARGUMENTS.posting(),
+    "account_email": NO_ARGUMENTS.posting(),
     "account_email_verification_sent": NO_ARGUMENTS,
-    "account_confirm_email": Case(values={"key": constant("not-a-key")}),
-    "account_change_password": NO_ARGUMENTS,
-    "account_set_password": NO_ARGUMENTS,
-    "account_reset_password": NO_ARGUMENTS,
+    "account_confirm_email": Case(values={"key": constant("not-a-key")}).posting(),
+    "account_change_password": NO_ARGUMENTS.posting(),
+    "account_set_password": NO_ARGUMENTS.posting(),
+    "account_reset_password": NO_ARGUMENTS.posting(),
     "account_reset_password_done": NO_ARGUMENTS,
     "account_reset_password_from_key": Case(
         values={"uidb36": constant("1z"), "key": constant("set-password")}
-    ),
+    ).posting(),
     "account_reset_password_from_key_done": NO_ARGUMENTS,
-    "account_confirm_login_code": NO_ARGUMENTS,
+    "account_confirm_login_code": NO_ARGUMENTS.posting(),
     "mfa_index": NO_ARGUMENTS,
-    "mfa_authenticate": NO_ARGUMENTS,
-    "mfa_reauthenticate": NO_ARGUMENTS,
-    "mfa_activate_totp": NO_ARGUMENTS,
-    "mfa_deactivate_totp": NO_ARGUMENTS,
+    "mfa_authenticate": NO_ARGUMENTS.posting(),
+    "mfa_reauthenticate": NO_ARGUMENTS.posting(),
+    "mfa_activate_totp": NO_ARGUMENTS.posting(),
+    "mfa_deactivate_totp": NO_ARGUMENTS.posting(),
     "mfa_view_recovery_codes": NO_ARGUMENTS,
-    "mfa_generate_recovery_codes": NO_ARGUMENTS,
+    "mfa_generate_recovery_codes": NO_ARGUMENTS.posting(),
     "mfa_download_recovery_codes": NO_ARGUMENTS,
     # Django
-    "set_language": NO_ARGUMENTS,
+    "set_language": NO_ARGUMENTS.posting(),
     "javascript-catalog": NO_ARGUMENTS,
     # site (config/views.py): constant text, the benchmark's baseline
     "healthz": NO_ARGUMENTS,

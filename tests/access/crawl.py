@@ -159,10 +159,13 @@ class Crawler:
                     self._check_hidden(pattern, combo, hidden, method, path, response)
                 if method != "get":
                     self._relogin_if_signed_out()
-                    after = caucus_snapshot(self.caucus, self._user_id)
-                    if after != before:
-                        self.report.problem(method, path, "an empty POST changed the caucus")
-                        before = after
+        if "post" in case.methods:
+            # Once per pattern, not per request: the crawl stays fast and still names the
+            # endpoint that changed the caucus.
+            after = caucus_snapshot(self.caucus, self._user_id)
+            if after != before:
+                self.report.problems.append(f"[{self.role}] an empty POST to {pattern} changed the caucus")
+                before = after
         if reached:
             self.report.patterns.add(pattern.key)
         else:
@@ -174,10 +177,12 @@ class Crawler:
         self.report.requests += 1
         body = body_of(response)
         headers = "\n".join(f"{k}: {v}" for k, v in response.items()).encode()
-        for where, text in (("body", body), ("headers", headers)):
-            if CANARY.encode() in text:
+        for where, text in (("body", body.lower()), ("headers", headers.lower())):
+            # Lower-cased: tags are stored lower-case, and a page may change case in CSS or
+            # in a slug; the markers are unique either way.
+            if CANARY.lower().encode() in text:
                 self.report.problem(method, path, f"caucus content (CANARY) in the {where}")
-            if not self.sees_caucus_name and CAUCUS_NAME_CANARY.encode() in text:
+            if not self.sees_caucus_name and CAUCUS_NAME_CANARY.lower().encode() in text:
                 self.report.problem(method, path, f"the caucus's name in the {where}")
         return response
 
