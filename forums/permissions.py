@@ -49,6 +49,15 @@ def visible_tags_in_space(user, space: Space):
     ).distinct()
 
 
+def visible_tags(user):
+    """Tags used on any thread this user may see (across every space they may read)."""
+    from taggit.models import Tag
+
+    return Tag.objects.filter(
+        forums_taggedthread_items__content_object__in=visible_threads(user)
+    ).distinct()
+
+
 # --- Predicates -------------------------------------------------------------------------------
 
 

@@ -25,6 +25,17 @@ def space_threads(user, space: Space, *, tag_slug: str | None = None) -> QuerySe
     )
 
 
+def tagged_threads(user, tag_slug: str) -> QuerySet[Thread]:
+    """Visible threads with a tag, across every space the user may read, latest first."""
+    return (
+        permissions.visible_threads(user)
+        .filter(tags__slug=tag_slug)
+        .select_related("space", "author", "author_organization")
+        .prefetch_related("tags")
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
 @dataclass
 class PostPage:
     """One page of a thread. Pages are ranges of post numbers (numbers are dense), so a late

@@ -8,6 +8,7 @@ urlpatterns = [
     path("s/<slug:slug>/threads/", views.space_threads, name="space_threads"),
     path("s/<slug:slug>/threads/new/", views.new_thread, name="new_thread"),
     path("s/<slug:slug>/tags/<slug:tag>/", views.tag_threads, name="tag"),
+    path("tags/<slug:tag>/", views.tag_everywhere, name="tag_everywhere"),
     path("t/<int:pk>/", views.thread_detail, name="thread"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
     path("t/<int:pk>/moderate/", views.moderate_thread, name="moderate"),

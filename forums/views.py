@@ -91,6 +91,21 @@ def tag_threads(request: HttpRequest, slug: str, tag: str) -> HttpResponse:
     return render(request, "forums/thread_list.html", context)
 
 
+@require_http_methods(["GET"])
+def tag_everywhere(request: HttpRequest, tag: str) -> HttpResponse:
+    """One tag across every space the user may read; 404 unless a visible thread carries it."""
+    tag_obj = permissions.visible_tags(request.user).filter(slug=tag).first()
+    if tag_obj is None:
+        raise Http404("No such tag.")
+    threads = selectors.tagged_threads(request.user, tag)
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/tag_everywhere.html",
+        {"tag": tag_obj, "page": page, "threads": page.object_list},
+    )
+
+
 @GET_POST
 def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_user(request.user, slug, need="read")

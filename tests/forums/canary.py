@@ -157,6 +157,7 @@ def forum_cases() -> dict:
         "forums:space_threads": space_page,
         "forums:new_thread": space_page,
         "forums:tag": Case(values={"slug": space_slugs(), "tag": _tags}),
+        "forums:tag_everywhere": Case(values={"tag": _tags}),
         "forums:thread": thread_page,
         "forums:reply": thread_page,
         "forums:moderate": thread_page,

@@ -326,3 +326,17 @@ def test_the_thread_page_costs_the_same_number_of_queries_at_two_sizes(client, f
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[0]):
         client.get(thread.get_absolute_url() + "?page=1")
+
+
+def test_a_tag_across_spaces_shows_only_threads_the_viewer_may_see(client, forum, thread):
+    services.start_thread(author=forum.user("member"), space=forum.space("in-workers"), title="Caucus wages", body="x", tags="wages")
+    services.start_thread(author=forum.user("moderator"), space=forum.space("regional"), title="Regional wages", body="x", tags="wages")
+    services.start_thread(author=forum.user("member"), space=forum.space("in-workers"), title="Only here", body="x", tags="strike")
+    url = reverse("forums:tag_everywhere", args=["wages"])
+    login(client, forum.user("staff"))
+    text = client.get(url).content.decode()
+    assert "Minimum wage review" in text and "Regional wages" in text and "Caucus wages" not in text
+    assert client.get(reverse("forums:tag_everywhere", args=["strike"])).status_code == 404
+    login(client, forum.user("member"))
+    assert "Caucus wages" in client.get(url).content.decode()
+    assert client.get(reverse("forums:tag_everywhere", args=["strike"])).status_code == 200
