@@ -340,3 +340,36 @@ def test_a_tag_across_spaces_shows_only_threads_the_viewer_may_see(client, forum
     login(client, forum.user("member"))
     assert "Caucus wages" in client.get(url).content.decode()
     assert client.get(reverse("forums:tag_everywhere", args=["strike"])).status_code == 200
+
+
+def test_a_late_page_of_a_long_thread_costs_what_the_first_page_costs(client, forum, thread, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FORUMS_POST_RATE_LIMIT = (10_000, 60)
+    _grow(forum, 0, 110, thread)
+    login(client, forum.user("in-employers"))
+    counts = []
+    for page in (1, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"{thread.get_absolute_url()}?page={page}")
+        assert response.status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
+    text = response.content.decode()
+    assert 'id="post-112"' in text and 'id="post-100"' not in text and "Post reply" in text
+
+
+def test_the_tag_page_across_spaces_costs_the_same_at_two_sizes(client, forum, thread, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FORUMS_POST_RATE_LIMIT = (10_000, 60)
+    login(client, forum.user("in-employers"))
+    counts = []
+    for grow in (2, 20):
+        _grow(forum, grow, 0, thread)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("forums:tag_everywhere", args=["common"])).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
