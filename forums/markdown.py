@@ -22,7 +22,6 @@ import markdown as markdown_lib
 import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 MAX_LENGTH = 50_000
 MAX_NESTING = 16
@@ -72,11 +71,7 @@ def check_bounds(text: str) -> None:
         )
     if text.count("[") > MAX_BRACKETS:
         raise ValidationError(
-            ngettext(
-                "This text has too many square brackets (the limit is %(limit)d).",
-                "This text has too many square brackets (the limit is %(limit)d).",
-                MAX_BRACKETS,
-            ),
+            _("This text has too many square brackets (the limit is %(limit)d)."),
             code="too_many_brackets",
             params={"limit": MAX_BRACKETS},
         )
