@@ -79,9 +79,27 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Affiliation)
 class AffiliationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "organization", "status", "is_focal_point", "requested_at", "decided_at", "decided_by")
-    list_filter = ("status", "is_focal_point", "organization__constituency", "organization__country")
-    search_fields = ("user__email", "user__display_name", "organization__name", "organization__acronym")
+    list_display = (
+        "user",
+        "organization",
+        "status",
+        "is_focal_point",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+    )
+    list_filter = (
+        "status",
+        "is_focal_point",
+        "organization__constituency",
+        "organization__country",
+    )
+    search_fields = (
+        "user__email",
+        "user__display_name",
+        "organization__name",
+        "organization__acronym",
+    )
     list_select_related = ("user", "organization", "decided_by")
     actions = ["appoint_focal_points", "remove_focal_points"]
 
@@ -94,7 +112,9 @@ class AffiliationAdmin(ReadOnlyAdmin):
         done, errors = 0, []
         for affiliation in queryset:
             try:
-                services.appoint_focal_point(actor=request.user, affiliation=affiliation, request=request)
+                services.appoint_focal_point(
+                    actor=request.user, affiliation=affiliation, request=request
+                )
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 errors.append(f"{affiliation}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
@@ -119,7 +139,15 @@ class AffiliationAdmin(ReadOnlyAdmin):
 
 @admin.register(AffiliationInvitation)
 class AffiliationInvitationAdmin(ReadOnlyAdmin):
-    list_display = ("email", "organization", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at")
+    list_display = (
+        "email",
+        "organization",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "cancelled_at",
+    )
     list_filter = ("organization__constituency", "organization__country")
     search_fields = ("email", "organization__name")
     list_select_related = ("organization", "invited_by")

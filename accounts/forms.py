@@ -21,7 +21,9 @@ class ProfileForm(forms.Form):
         label=_("Display name"),
         max_length=120,
         required=False,
-        help_text=_("How other people see you. Leave empty to use the first part of your email address."),
+        help_text=_(
+            "How other people see you. Leave empty to use the first part of your email address."
+        ),
     )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
@@ -54,7 +56,11 @@ def grouped_organization_choices(
     def key(org: Organization) -> tuple[bool, str, int]:
         # Countries by name, international bodies last; within a country the groups in their
         # usual order (government, employers, workers, then observers and the secretariat).
-        return (org.country is None, org.country.name if org.country else "", order[org.constituency])
+        return (
+            org.country is None,
+            org.country.name if org.country else "",
+            order[org.constituency],
+        )
 
     choices = [("", _("Choose an organization"))]
     labels = dict(Constituency.choices)
@@ -125,7 +131,9 @@ class InvitationForm(forms.Form):
         self.organizations = {org.pk: org for org in organizations or []}
         if len(self.organizations) > 1:
             self.fields["organization"].required = True
-            self.fields["organization"].choices = grouped_organization_choices(list(self.organizations.values()))
+            self.fields["organization"].choices = grouped_organization_choices(
+                list(self.organizations.values())
+            )
         else:
             del self.fields["organization"]
 

@@ -44,7 +44,9 @@ def affiliations_of(user: User) -> list[Affiliation]:
     for entry in entries:
         # The entry belongs to the latest affiliation to that organization requested before it.
         candidates = [
-            a for a in revoked if a.organization_id == entry.organization_id and a.requested_at <= entry.created_at
+            a
+            for a in revoked
+            if a.organization_id == entry.organization_id and a.requested_at <= entry.created_at
         ]
         if candidates:
             min(candidates, key=lambda a: entry.created_at - a.requested_at).verified_entry = entry
@@ -73,7 +75,11 @@ def organizations_for_request(user: User) -> list[Organization]:
 
 
 def all_organizations() -> list[Organization]:
-    return list(Organization.objects.select_related("country").order_by("country__name", "constituency", "name"))
+    return list(
+        Organization.objects.select_related("country").order_by(
+            "country__name", "constituency", "name"
+        )
+    )
 
 
 def _for_organization(qs: QuerySet, organization: Organization | None) -> QuerySet:
@@ -91,10 +97,16 @@ def verified_members(user: User, organization: Organization | None) -> list[Affi
         .filter(status=Affiliation.Status.VERIFIED)
         .select_related("decided_by")
     )
-    return list(_for_organization(qs, organization).order_by("-is_focal_point", "user__display_name", "user__email"))
+    return list(
+        _for_organization(qs, organization).order_by(
+            "-is_focal_point", "user__display_name", "user__email"
+        )
+    )
 
 
-def recent_decisions(user: User, organization: Organization | None, limit: int = 20) -> list[Affiliation]:
+def recent_decisions(
+    user: User, organization: Organization | None, limit: int = 20
+) -> list[Affiliation]:
     """The latest rejected, revoked or withdrawn affiliations: the page's short history."""
     qs = (
         permissions.affiliations_to_decide(user)

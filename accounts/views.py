@@ -90,7 +90,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 # --- The person's own affiliations ----------------------------------------------------------
 
 
-def _affiliations_page(request: HttpRequest, form: AffiliationRequestForm, status: int = 200) -> HttpResponse:
+def _affiliations_page(
+    request: HttpRequest, form: AffiliationRequestForm, status: int = 200
+) -> HttpResponse:
     affiliations = selectors.affiliations_of(request.user)
     current = next((a for a in affiliations if a.status == Affiliation.Status.VERIFIED), None)
     return render(
@@ -120,7 +122,9 @@ def affiliations(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Your request was sent. The focal point of %(organization)s will review it; you will get an email either way.")
+                    _(
+                        "Your request was sent. The focal point of %(organization)s will review it; you will get an email either way."
+                    )
                     % {"organization": form.cleaned_data["organization"]},
                 )
                 return redirect("accounts:affiliations")
@@ -173,7 +177,9 @@ def _focal_point_page(
 ) -> HttpResponse:
     user = request.user
     standing = permissions.get_standing(user)
-    organization = _organization_filter(request, request.GET if request.method == "GET" else request.POST)
+    organization = _organization_filter(
+        request, request.GET if request.method == "GET" else request.POST
+    )
     if standing.is_staff:
         all_orgs = selectors.all_organizations()
         invite_orgs = all_orgs
@@ -184,7 +190,10 @@ def _focal_point_page(
     if invitation_form is None:
         invitation_form = InvitationForm(
             organizations=invite_orgs,
-            initial={"language": get_language(), "organization": organization.pk if organization else None},
+            initial={
+                "language": get_language(),
+                "organization": organization.pk if organization else None,
+            },
         )
     # Staff see members only for one chosen organization: the whole user base is not a list.
     show_members = organization is not None
@@ -236,7 +245,9 @@ def verify_affiliation(request: HttpRequest, pk: int) -> HttpResponse:
     affiliation = _decidable_affiliation(request, pk)
     _run(
         request,
-        lambda: services.verify_affiliation(actor=request.user, affiliation=affiliation, request=request),
+        lambda: services.verify_affiliation(
+            actor=request.user, affiliation=affiliation, request=request
+        ),
         _("%(person)s is now a verified member of %(organization)s.")
         % {"person": affiliation.user, "organization": affiliation.organization},
     )
@@ -251,13 +262,17 @@ def reject_affiliation(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            _("Give a reason for rejecting the request from %(person)s.") % {"person": affiliation.user},
+            _("Give a reason for rejecting the request from %(person)s.")
+            % {"person": affiliation.user},
         )
     else:
         _run(
             request,
             lambda: services.reject_affiliation(
-                actor=request.user, affiliation=affiliation, reason=form.cleaned_data["reason"], request=request
+                actor=request.user,
+                affiliation=affiliation,
+                reason=form.cleaned_data["reason"],
+                request=request,
             ),
             _("The request from %(person)s was rejected.") % {"person": affiliation.user},
         )
@@ -272,15 +287,21 @@ def revoke_affiliation(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            _("Give a reason for revoking the affiliation of %(person)s.") % {"person": affiliation.user},
+            _("Give a reason for revoking the affiliation of %(person)s.")
+            % {"person": affiliation.user},
         )
     else:
         _run(
             request,
             lambda: services.revoke_affiliation(
-                actor=request.user, affiliation=affiliation, reason=form.cleaned_data["reason"], request=request
+                actor=request.user,
+                affiliation=affiliation,
+                reason=form.cleaned_data["reason"],
+                request=request,
             ),
-            _("The affiliation of %(person)s was revoked; their memberships that depended on it have ended.")
+            _(
+                "The affiliation of %(person)s was revoked; their memberships that depended on it have ended."
+            )
             % {"person": affiliation.user},
         )
     return _back_to_focal_point(request)
@@ -298,7 +319,9 @@ def appoint_focal_point(request: HttpRequest, pk: int) -> HttpResponse:
     affiliation = _decidable_affiliation(request, pk)
     _run(
         request,
-        lambda: services.appoint_focal_point(actor=request.user, affiliation=affiliation, request=request),
+        lambda: services.appoint_focal_point(
+            actor=request.user, affiliation=affiliation, request=request
+        ),
         _("%(person)s is now a focal point of %(organization)s.")
         % {"person": affiliation.user, "organization": affiliation.organization},
     )
@@ -330,7 +353,10 @@ def deactivate_user(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk, is_active=True)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for deactivating the account of %(person)s.") % {"person": person})
+        messages.error(
+            request,
+            _("Give a reason for deactivating the account of %(person)s.") % {"person": person},
+        )
     elif person.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate your own account."))
     else:
@@ -352,7 +378,9 @@ def invite_colleague(request: HttpRequest) -> HttpResponse:
     if standing.is_staff:
         organizations = selectors.all_organizations()
     else:
-        organizations = list(permissions.focal_point_organizations(request.user).select_related("country"))
+        organizations = list(
+            permissions.focal_point_organizations(request.user).select_related("country")
+        )
     form = InvitationForm(request.POST, organizations=organizations)
     if form.is_valid():
         organization = form.chosen_organization()
@@ -386,7 +414,9 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(permissions.invitations_visible_to(request.user), pk=pk)
     _run(
         request,
-        lambda: services.cancel_invitation(actor=request.user, invitation=invitation, request=request),
+        lambda: services.cancel_invitation(
+            actor=request.user, invitation=invitation, request=request
+        ),
         _("The invitation to %(email)s was cancelled.") % {"email": invitation.email},
     )
     return _back_to_focal_point(request)
@@ -399,7 +429,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The invited colleague confirms; anonymous visitors are asked to sign in or sign up
     first (and come back here afterwards)."""
     invitation = get_object_or_404(
-        AffiliationInvitation.objects.select_related("organization", "organization__country", "invited_by"),
+        AffiliationInvitation.objects.select_related(
+            "organization", "organization__country", "invited_by"
+        ),
         token=token,
     )
     error = ""
@@ -413,7 +445,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("You are now a verified member of %(organization)s.") % {"organization": invitation.organization},
+                _("You are now a verified member of %(organization)s.")
+                % {"organization": invitation.organization},
             )
             return redirect("accounts:affiliations")
     return render(

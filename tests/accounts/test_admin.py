@@ -23,13 +23,17 @@ def operator(client):
     return user
 
 
-@pytest.mark.parametrize("model", ["user", "organization", "affiliation", "affiliationinvitation", "country"])
+@pytest.mark.parametrize(
+    "model", ["user", "organization", "affiliation", "affiliationinvitation", "country"]
+)
 def test_operators_can_read_every_accounts_list(client, world, operator, model):
     assert client.get(reverse(f"admin:accounts_{model}_changelist")).status_code == 200
 
 
 def test_an_affiliation_cannot_be_edited_in_the_admin(client, world, operator):
-    affiliation = Affiliation.objects.get(user=world.user("member"), status=Affiliation.Status.VERIFIED)
+    affiliation = Affiliation.objects.get(
+        user=world.user("member"), status=Affiliation.Status.VERIFIED
+    )
     url = reverse("admin:accounts_affiliation_change", args=[affiliation.pk])
     assert client.get(url).status_code == 200  # readable
     client.post(url, {"status": "revoked", "is_focal_point": "on"})
@@ -38,14 +42,18 @@ def test_an_affiliation_cannot_be_edited_in_the_admin(client, world, operator):
 
 
 def test_appointing_a_focal_point_in_the_admin_goes_through_the_service(client, world, operator):
-    affiliation = Affiliation.objects.get(user=world.user("member"), status=Affiliation.Status.VERIFIED)
+    affiliation = Affiliation.objects.get(
+        user=world.user("member"), status=Affiliation.Status.VERIFIED
+    )
     client.post(
         reverse("admin:accounts_affiliation_changelist"),
         {"action": "appoint_focal_points", "_selected_action": [affiliation.pk]},
     )
     affiliation.refresh_from_db()
     assert affiliation.is_focal_point
-    assert AuditEntry.objects.filter(action="organization.focal_point.appoint", actor=operator).exists()
+    assert AuditEntry.objects.filter(
+        action="organization.focal_point.appoint", actor=operator
+    ).exists()
 
 
 def test_is_active_is_read_only_and_deactivation_is_an_audited_action(client, world, operator):
@@ -68,7 +76,14 @@ def test_is_active_is_read_only_and_deactivation_is_an_audited_action(client, wo
 def test_organizations_added_in_the_admin_are_created_by_the_service(client, world, operator):
     client.post(
         reverse("admin:accounts_organization_add"),
-        {"name": "Lao Federation of Trade Unions", "acronym": "LFTU", "constituency": Constituency.WORKERS, "country": ""},
+        {
+            "name": "Lao Federation of Trade Unions",
+            "acronym": "LFTU",
+            "constituency": Constituency.WORKERS,
+            "country": "",
+        },
     )
     organization = Organization.objects.get(acronym="LFTU")
-    assert AuditEntry.objects.filter(action="organization.create", organization=organization).exists()
+    assert AuditEntry.objects.filter(
+        action="organization.create", organization=organization
+    ).exists()

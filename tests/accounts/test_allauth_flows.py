@@ -64,7 +64,9 @@ def test_an_unverified_address_cannot_sign_in(client):
         {"email": "later@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "later@example.org", "password": NEW_PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "later@example.org", "password": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert not _is_signed_in(client)
@@ -72,7 +74,9 @@ def test_an_unverified_address_cannot_sign_in(client):
 
 def test_sign_in_by_email_and_sign_out_by_post(client):
     make_user("member@example.org")
-    response = client.post(reverse("account_login"), {"login": "Member@Example.org", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "Member@Example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 302
     assert _is_signed_in(client)
     # A GET only shows the confirmation page (no sign-out by link).
@@ -93,7 +97,9 @@ def test_password_reset_by_email_link(client):
     response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
     client.logout()
-    client.post(reverse("account_login"), {"login": "forgetful@example.org", "password": NEW_PASSWORD})
+    client.post(
+        reverse("account_login"), {"login": "forgetful@example.org", "password": NEW_PASSWORD}
+    )
     assert _is_signed_in(client)
 
 
@@ -101,7 +107,9 @@ def test_totp_enrolment_then_sign_in_asks_for_the_code(client):
     from allauth.mfa.models import Authenticator
 
     user = make_user("careful@example.org")
-    client.post(reverse("account_login"), {"login": "careful@example.org", "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("account_login"), {"login": "careful@example.org", "password": DEFAULT_PASSWORD}
+    )
     response = client.get(reverse("mfa_activate_totp"))
     # allauth asks for the password again before a security change.
     assert response["Location"].startswith(reverse("account_reauthenticate"))
@@ -116,7 +124,9 @@ def test_totp_enrolment_then_sign_in_asks_for_the_code(client):
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "careful@example.org", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "careful@example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response["Location"] == reverse("mfa_authenticate")
     assert not _is_signed_in(client)
     client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})

@@ -31,9 +31,13 @@ def test_no_email_leaves_before_the_transaction_commits(world, django_capture_on
     assert len(mail.outbox) == 1
 
 
-def test_the_verification_email_is_in_the_requesters_preferred_language(world, django_capture_on_commit_callbacks):
+def test_the_verification_email_is_in_the_requesters_preferred_language(
+    world, django_capture_on_commit_callbacks
+):
     requester = make_user(preferred_language="lo")
-    affiliation = services.request_affiliation(user=requester, organization=world.orgs["in-workers"])
+    affiliation = services.request_affiliation(
+        user=requester, organization=world.orgs["in-workers"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.verify_affiliation(actor=world.user("focal-point"), affiliation=affiliation)
     (message,) = mail.outbox
@@ -45,9 +49,13 @@ def test_the_verification_email_is_in_the_requesters_preferred_language(world, d
 
 
 def test_the_rejection_email_gives_the_reason(world, django_capture_on_commit_callbacks):
-    affiliation = services.request_affiliation(user=make_user(), organization=world.orgs["in-workers"])
+    affiliation = services.request_affiliation(
+        user=make_user(), organization=world.orgs["in-workers"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.reject_affiliation(actor=world.user("focal-point"), affiliation=affiliation, reason="Not a member <b>")
+        services.reject_affiliation(
+            actor=world.user("focal-point"), affiliation=affiliation, reason="Not a member <b>"
+        )
     (message,) = mail.outbox
     assert "Not a member <b>" in message.body  # plain text is not HTML-escaped
     assert "Not a member &lt;b&gt;" in _html(message)
@@ -57,7 +65,9 @@ def test_the_revocation_email_says_memberships_ended(world, django_capture_on_co
     member = world.user("member")
     affiliation = Affiliation.objects.get(user=member, status=Affiliation.Status.VERIFIED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_affiliation(actor=world.user("focal-point"), affiliation=affiliation, reason="Retired")
+        services.revoke_affiliation(
+            actor=world.user("focal-point"), affiliation=affiliation, reason="Retired"
+        )
     (message,) = mail.outbox
     assert "revoked" in message.subject
     assert "memberships" in message.body and "Retired" in message.body
@@ -68,7 +78,10 @@ def test_the_invitation_email_is_in_the_chosen_language_and_links_to_the_accepta
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invite_colleague(
-            actor=world.user("focal-point"), organization=world.orgs["in-workers"], email="colleague@example.org", language="ja"
+            actor=world.user("focal-point"),
+            organization=world.orgs["in-workers"],
+            email="colleague@example.org",
+            language="ja",
         )
     (message,) = mail.outbox
     assert message.to == ["colleague@example.org"]
@@ -81,7 +94,9 @@ def test_the_invitation_email_is_in_the_chosen_language_and_links_to_the_accepta
 def test_a_cancelled_invitation_is_not_sent(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation = services.invite_colleague(
-            actor=world.user("focal-point"), organization=world.orgs["in-workers"], email="colleague@example.org"
+            actor=world.user("focal-point"),
+            organization=world.orgs["in-workers"],
+            email="colleague@example.org",
         )
     services.cancel_invitation(actor=world.user("focal-point"), invitation=invitation)
     for callback in callbacks:

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def test_only_one_verified_affiliation_per_person_is_allowed_by_the_database(world):
     member = world.user("member")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Affiliation.objects.create(user=member, organization=world.orgs["jp-workers"], status="verified")
+        Affiliation.objects.create(
+            user=member, organization=world.orgs["jp-workers"], status="verified"
+        )
 
 
 def test_verifying_a_new_affiliation_ends_the_previous_one_and_its_memberships(world):
@@ -38,14 +40,19 @@ def test_verifying_a_new_affiliation_ends_the_previous_one_and_its_memberships(w
     assert Affiliation.objects.filter(user=member, status="verified").count() == 1
     assert not Membership.objects.filter(user=member, status=Membership.Status.ACTIVE).exists()
     # A fresh load (the standing is cached per user object, i.e. per request).
-    assert get_standing(type(member).objects.get(pk=member.pk)).organization_id == world.orgs["in-employers"].pk
+    assert (
+        get_standing(type(member).objects.get(pk=member.pk)).organization_id
+        == world.orgs["in-employers"].pk
+    )
 
 
 def test_revoking_ends_memberships_in_the_same_transaction(world):
     member = world.user("member")
     affiliation = Affiliation.objects.get(user=member, status=Affiliation.Status.VERIFIED)
     with transaction.atomic():
-        services.revoke_affiliation(actor=world.user("focal-point"), affiliation=affiliation, reason="Left")
+        services.revoke_affiliation(
+            actor=world.user("focal-point"), affiliation=affiliation, reason="Left"
+        )
         # Inside the very transaction that revoked, no membership is still active.
         assert not Membership.objects.filter(user=member, status=Membership.Status.ACTIVE).exists()
     assert AuditEntry.objects.filter(action="affiliation.revoke", reason="Left").exists()
@@ -60,7 +67,9 @@ def test_a_revocation_that_fails_leaves_memberships_untouched(world, monkeypatch
 
     monkeypatch.setattr(services, "record", boom)
     with pytest.raises(RuntimeError):
-        services.revoke_affiliation(actor=world.user("focal-point"), affiliation=affiliation, reason="Left")
+        services.revoke_affiliation(
+            actor=world.user("focal-point"), affiliation=affiliation, reason="Left"
+        )
     affiliation.refresh_from_db()
     assert affiliation.status == Affiliation.Status.VERIFIED
     assert Membership.objects.filter(user=member, status=Membership.Status.ACTIVE).count() == 3
@@ -117,7 +126,9 @@ def test_only_staff_appoint_focal_points_and_only_verified_members(world):
 
 
 def _invite(world, email="invitee@example.org") -> AffiliationInvitation:
-    return services.invite_colleague(actor=world.user("focal-point"), organization=world.orgs["in-workers"], email=email)
+    return services.invite_colleague(
+        actor=world.user("focal-point"), organization=world.orgs["in-workers"], email=email
+    )
 
 
 def test_accepting_an_invitation_with_the_matching_verified_email(world):
@@ -152,7 +163,9 @@ def test_an_invitation_is_used_once_and_expires(world):
     with pytest.raises(ValidationError):
         services.accept_invitation(user=invitee, invitation=invitation)
     expired = _invite(world, email="late@example.org")
-    AffiliationInvitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    AffiliationInvitation.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     with pytest.raises(ValidationError):
         services.accept_invitation(user=make_user("late@example.org"), invitation=expired)
 
@@ -163,15 +176,24 @@ def test_accepting_an_invitation_replaces_a_verified_affiliation_elsewhere(world
         actor=world.user("focal-point"), organization=world.orgs["in-workers"], email=person.email
     )
     services.accept_invitation(user=person, invitation=person_invitation)
-    statuses = dict(Affiliation.objects.filter(user=person).values_list("organization__name", "status"))
-    assert statuses == {"in-employers organization": "revoked", "in-workers organization": "verified"}
+    statuses = dict(
+        Affiliation.objects.filter(user=person).values_list("organization__name", "status")
+    )
+    assert statuses == {
+        "in-employers organization": "revoked",
+        "in-workers organization": "verified",
+    }
 
 
 def test_only_the_organizations_focal_point_or_staff_invite(world):
     with pytest.raises(PermissionDenied):
-        services.invite_colleague(actor=world.user("member"), organization=world.orgs["in-workers"], email="a@b.org")
+        services.invite_colleague(
+            actor=world.user("member"), organization=world.orgs["in-workers"], email="a@b.org"
+        )
     with pytest.raises(PermissionDenied):
         services.invite_colleague(
             actor=world.user("focal-point"), organization=world.orgs["jp-workers"], email="a@b.org"
         )
-    assert services.invite_colleague(actor=world.user("staff"), organization=world.orgs["jp-workers"], email="a@b.org")
+    assert services.invite_colleague(
+        actor=world.user("staff"), organization=world.orgs["jp-workers"], email="a@b.org"
+    )

@@ -17,7 +17,11 @@ ENROLMENT = reverse("mfa_activate_totp") + "?required=1"
 @pytest.mark.parametrize("who", MUST_ENROL)
 def test_people_who_must_use_two_factor_are_sent_to_enrol_from_normal_pages(client, world, who):
     client.force_login(world.user(who))
-    for url in (reverse("dialogue:directory"), reverse("accounts:affiliations"), reverse("accounts:profile_edit")):
+    for url in (
+        reverse("dialogue:directory"),
+        reverse("accounts:affiliations"),
+        reverse("accounts:profile_edit"),
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == ENROLMENT

@@ -50,17 +50,30 @@ def test_profiles_are_hidden_from_anonymous_visitors(client, world):
 
 def test_profiles_are_hidden_from_signed_in_people_without_a_verified_affiliation(as_user, world):
     client = as_user(world.user("unverified"))
-    assert client.get(reverse("accounts:profile", args=[world.user("member").pk])).status_code == 404
+    assert (
+        client.get(reverse("accounts:profile", args=[world.user("member").pk])).status_code == 404
+    )
     # ... but they see their own.
-    assert client.get(reverse("accounts:profile", args=[world.user("unverified").pk])).status_code == 200
+    assert (
+        client.get(reverse("accounts:profile", args=[world.user("unverified").pk])).status_code
+        == 200
+    )
 
 
-def test_a_verified_user_sees_name_organization_badge_country_language_and_time_zone(as_user, world):
+def test_a_verified_user_sees_name_organization_badge_country_language_and_time_zone(
+    as_user, world
+):
     member = world.user("member")
     services.update_profile(
-        user=member, display_name="Asha Rao", preferred_language="hi", time_zone="Asia/Kolkata", gender="woman"
+        user=member,
+        display_name="Asha Rao",
+        preferred_language="hi",
+        time_zone="Asia/Kolkata",
+        gender="woman",
     )
-    response = as_user(world.user("jp-employers")).get(reverse("accounts:profile", args=[member.pk]))
+    response = as_user(world.user("jp-employers")).get(
+        reverse("accounts:profile", args=[member.pk])
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Asha Rao" in html
@@ -75,7 +88,10 @@ def test_a_verified_user_sees_name_organization_badge_country_language_and_time_
 
 def test_a_deactivated_persons_profile_answers_404(as_user, world):
     client = as_user(world.user("member"))
-    assert client.get(reverse("accounts:profile", args=[world.user("deactivated").pk])).status_code == 404
+    assert (
+        client.get(reverse("accounts:profile", args=[world.user("deactivated").pk])).status_code
+        == 404
+    )
 
 
 def test_editing_the_profile_saves_through_the_service_and_shows_a_message(as_user, world):
@@ -83,11 +99,20 @@ def test_editing_the_profile_saves_through_the_service_and_shows_a_message(as_us
     client = as_user(user)
     response = client.post(
         reverse("accounts:profile_edit"),
-        {"display_name": "Noy", "preferred_language": "lo", "time_zone": "Asia/Vientiane", "gender": ""},
+        {
+            "display_name": "Noy",
+            "preferred_language": "lo",
+            "time_zone": "Asia/Vientiane",
+            "gender": "",
+        },
         follow=True,
     )
     user.refresh_from_db()
-    assert (user.display_name, user.preferred_language, user.time_zone) == ("Noy", "lo", "Asia/Vientiane")
+    assert (user.display_name, user.preferred_language, user.time_zone) == (
+        "Noy",
+        "lo",
+        "Asia/Vientiane",
+    )
     assert "Your profile was saved." in _messages(response)
 
 
@@ -95,7 +120,12 @@ def test_an_unknown_time_zone_is_refused_and_what_was_typed_is_kept(as_user, wor
     user = world.user("unverified")
     response = as_user(user).post(
         reverse("accounts:profile_edit"),
-        {"display_name": "Kept name", "preferred_language": "en", "time_zone": "Mars/Olympus", "gender": ""},
+        {
+            "display_name": "Kept name",
+            "preferred_language": "en",
+            "time_zone": "Mars/Olympus",
+            "gender": "",
+        },
     )
     assert response.status_code == 200
     assert b"Kept name" in response.content
@@ -119,7 +149,9 @@ def test_requesting_an_affiliation_creates_a_pending_request_shown_in_the_list(a
     client = as_user(user)
     org = world.orgs["jp-employers"]
     response = client.post(
-        AFFILIATIONS, {"organization": org.pk, "job_title": "Policy adviser", "message": "HR department"}, follow=True
+        AFFILIATIONS,
+        {"organization": org.pk, "job_title": "Policy adviser", "message": "HR department"},
+        follow=True,
     )
     affiliation = Affiliation.objects.get(user=user, organization=org)
     assert affiliation.status == Affiliation.Status.PENDING
@@ -135,10 +167,13 @@ def test_the_organization_choice_is_grouped_by_country_and_group(as_user, world)
     assert '<optgroup label="International — Secretariat">' in html
 
 
-def test_a_second_request_to_the_same_organization_is_refused_and_nothing_typed_is_lost(as_user, world):
+def test_a_second_request_to_the_same_organization_is_refused_and_nothing_typed_is_lost(
+    as_user, world
+):
     user = world.user("pending")  # already asked to join in-workers
     response = as_user(user).post(
-        AFFILIATIONS, {"organization": world.orgs["in-workers"].pk, "job_title": "Organiser", "message": "again"}
+        AFFILIATIONS,
+        {"organization": world.orgs["in-workers"].pk, "job_title": "Organiser", "message": "again"},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["organization"]
@@ -149,29 +184,39 @@ def test_a_second_request_to_the_same_organization_is_refused_and_nothing_typed_
 def test_withdrawing_a_pending_request(as_user, world):
     user = world.user("pending")
     affiliation = Affiliation.objects.get(user=user, status=Affiliation.Status.PENDING)
-    response = as_user(user).post(reverse("accounts:withdraw_affiliation", args=[affiliation.pk]), follow=True)
+    response = as_user(user).post(
+        reverse("accounts:withdraw_affiliation", args=[affiliation.pk]), follow=True
+    )
     affiliation.refresh_from_db()
     assert affiliation.status == Affiliation.Status.WITHDRAWN
     assert "Your request was withdrawn." in _messages(response)
 
 
 def test_nobody_can_withdraw_someone_elses_request(as_user, world):
-    affiliation = Affiliation.objects.get(user=world.user("pending"), status=Affiliation.Status.PENDING)
-    response = as_user(world.user("member")).post(reverse("accounts:withdraw_affiliation", args=[affiliation.pk]))
+    affiliation = Affiliation.objects.get(
+        user=world.user("pending"), status=Affiliation.Status.PENDING
+    )
+    response = as_user(world.user("member")).post(
+        reverse("accounts:withdraw_affiliation", args=[affiliation.pk])
+    )
     assert response.status_code == 404
 
 
 def test_the_history_says_who_decided_when_and_why(as_user, world):
     user = make_user()
     affiliation = _pending(world, user)
-    services.reject_affiliation(actor=world.user("focal-point"), affiliation=affiliation, reason="Not on our staff list")
+    services.reject_affiliation(
+        actor=world.user("focal-point"), affiliation=affiliation, reason="Not on our staff list"
+    )
     html = as_user(user).get(AFFILIATIONS).content.decode()
     assert "Rejected on" in html
     assert f"by {world.user('focal-point').get_display_name()}" in html
     assert "Not on our staff list" in html
 
 
-def test_the_affiliation_list_costs_the_same_queries_with_more_history(as_user, world, django_assert_num_queries):
+def test_the_affiliation_list_costs_the_same_queries_with_more_history(
+    as_user, world, django_assert_num_queries
+):
     user = make_user()
     client = as_user(user)
     _pending(world, user, org="jp-workers")
@@ -221,7 +266,9 @@ def test_a_focal_point_sees_only_their_organizations_requests(as_user, world):
     assert other.pk not in pending_ids
 
 
-def test_verifying_a_request_tells_the_requester_by_email(as_user, world, django_capture_on_commit_callbacks):
+def test_verifying_a_request_tells_the_requester_by_email(
+    as_user, world, django_capture_on_commit_callbacks
+):
     requester = world.user("pending")
     affiliation = Affiliation.objects.get(user=requester, status=Affiliation.Status.PENDING)
     client = as_user(world.user("focal-point"))
@@ -237,31 +284,54 @@ def test_verifying_a_request_tells_the_requester_by_email(as_user, world, django
 
 def test_a_focal_point_of_another_organization_gets_404(as_user, world):
     jp_focal = verified_user(world.orgs["jp-workers"], focal_point=True)
-    affiliation = Affiliation.objects.get(user=world.user("pending"), status=Affiliation.Status.PENDING)
+    affiliation = Affiliation.objects.get(
+        user=world.user("pending"), status=Affiliation.Status.PENDING
+    )
     client = as_user(jp_focal)
     for name in ("verify_affiliation", "reject_affiliation"):
-        assert client.post(reverse(f"accounts:{name}", args=[affiliation.pk]), {"reason": "x"}).status_code == 404
+        assert (
+            client.post(
+                reverse(f"accounts:{name}", args=[affiliation.pk]), {"reason": "x"}
+            ).status_code
+            == 404
+        )
     member = Affiliation.objects.get(user=world.user("member"), status=Affiliation.Status.VERIFIED)
-    assert client.post(reverse("accounts:revoke_affiliation", args=[member.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("accounts:revoke_affiliation", args=[member.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
     affiliation.refresh_from_db()
     member.refresh_from_db()
     assert (affiliation.status, member.status) == ("pending", "verified")
 
 
 def test_rejecting_needs_a_reason(as_user, world):
-    affiliation = Affiliation.objects.get(user=world.user("pending"), status=Affiliation.Status.PENDING)
+    affiliation = Affiliation.objects.get(
+        user=world.user("pending"), status=Affiliation.Status.PENDING
+    )
     client = as_user(world.user("focal-point"))
-    response = client.post(reverse("accounts:reject_affiliation", args=[affiliation.pk]), {"reason": "  "}, follow=True)
+    response = client.post(
+        reverse("accounts:reject_affiliation", args=[affiliation.pk]), {"reason": "  "}, follow=True
+    )
     assert any("Give a reason" in m for m in _messages(response))
     affiliation.refresh_from_db()
     assert affiliation.status == Affiliation.Status.PENDING
 
 
-def test_rejecting_with_a_reason_tells_the_requester(as_user, world, django_capture_on_commit_callbacks):
-    affiliation = Affiliation.objects.get(user=world.user("pending"), status=Affiliation.Status.PENDING)
+def test_rejecting_with_a_reason_tells_the_requester(
+    as_user, world, django_capture_on_commit_callbacks
+):
+    affiliation = Affiliation.objects.get(
+        user=world.user("pending"), status=Affiliation.Status.PENDING
+    )
     client = as_user(world.user("focal-point"))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:reject_affiliation", args=[affiliation.pk]), {"reason": "Unknown to us"})
+        client.post(
+            reverse("accounts:reject_affiliation", args=[affiliation.pk]),
+            {"reason": "Unknown to us"},
+        )
     affiliation.refresh_from_db()
     assert (affiliation.status, affiliation.reason) == ("rejected", "Unknown to us")
     assert "Unknown to us" in mail.outbox[0].body
@@ -271,12 +341,20 @@ def test_revoking_ends_memberships_and_emails_the_person_in_their_language(
     as_user, world, django_capture_on_commit_callbacks
 ):
     member = world.user("member")
-    services.update_profile(user=member, display_name=member.display_name, preferred_language="ja", time_zone="Asia/Tokyo")
+    services.update_profile(
+        user=member,
+        display_name=member.display_name,
+        preferred_language="ja",
+        time_zone="Asia/Tokyo",
+    )
     affiliation = Affiliation.objects.get(user=member, status=Affiliation.Status.VERIFIED)
     assert Membership.objects.filter(user=member, status=Membership.Status.ACTIVE).count() == 3
     client = as_user(world.user("focal-point"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:revoke_affiliation", args=[affiliation.pk]), {"reason": "Left the union"})
+        response = client.post(
+            reverse("accounts:revoke_affiliation", args=[affiliation.pk]),
+            {"reason": "Left the union"},
+        )
     assert response.status_code == 302
     affiliation.refresh_from_db()
     assert affiliation.status == Affiliation.Status.REVOKED
@@ -288,8 +366,12 @@ def test_revoking_ends_memberships_and_emails_the_person_in_their_language(
 
 
 def test_revoking_needs_a_reason(as_user, world):
-    affiliation = Affiliation.objects.get(user=world.user("member"), status=Affiliation.Status.VERIFIED)
-    as_user(world.user("focal-point")).post(reverse("accounts:revoke_affiliation", args=[affiliation.pk]), {"reason": ""})
+    affiliation = Affiliation.objects.get(
+        user=world.user("member"), status=Affiliation.Status.VERIFIED
+    )
+    as_user(world.user("focal-point")).post(
+        reverse("accounts:revoke_affiliation", args=[affiliation.pk]), {"reason": ""}
+    )
     affiliation.refresh_from_db()
     assert affiliation.status == Affiliation.Status.VERIFIED
 
@@ -300,7 +382,9 @@ def test_inviting_a_colleague_sends_an_email_with_the_acceptance_link(
     client = as_user(world.user("focal-point"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:invite_colleague"), {"email": "New.Colleague@example.org", "language": "hi"}, follow=True
+            reverse("accounts:invite_colleague"),
+            {"email": "New.Colleague@example.org", "language": "hi"},
+            follow=True,
         )
     invitation = AffiliationInvitation.objects.get(email="new.colleague@example.org")
     assert invitation.organization == world.orgs["in-workers"]
@@ -324,7 +408,9 @@ def test_a_bad_email_address_is_shown_with_what_was_typed(as_user, world):
 
 def test_cancelling_an_open_invitation(as_user, world):
     invitation = services.invite_colleague(
-        actor=world.user("focal-point"), organization=world.orgs["in-workers"], email="x@example.org"
+        actor=world.user("focal-point"),
+        organization=world.orgs["in-workers"],
+        email="x@example.org",
     )
     client = as_user(world.user("focal-point"))
     client.post(reverse("accounts:cancel_invitation", args=[invitation.pk]))
@@ -337,7 +423,9 @@ def test_a_focal_point_cannot_cancel_another_organizations_invitation(as_user, w
     invitation = services.invite_colleague(
         actor=world.user("staff"), organization=world.orgs["jp-workers"], email="x@example.org"
     )
-    response = as_user(world.user("focal-point")).post(reverse("accounts:cancel_invitation", args=[invitation.pk]))
+    response = as_user(world.user("focal-point")).post(
+        reverse("accounts:cancel_invitation", args=[invitation.pk])
+    )
     assert response.status_code == 404
 
 
@@ -345,7 +433,12 @@ def test_focal_points_cannot_appoint_focal_points_or_deactivate(as_user, world):
     member = Affiliation.objects.get(user=world.user("member"), status=Affiliation.Status.VERIFIED)
     client = as_user(world.user("focal-point"))
     assert client.post(reverse("accounts:appoint_focal_point", args=[member.pk])).status_code == 404
-    assert client.post(reverse("accounts:deactivate_user", args=[member.user_id]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("accounts:deactivate_user", args=[member.user_id]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
     member.refresh_from_db()
     assert not member.is_focal_point and member.user.is_active
 
@@ -355,10 +448,14 @@ def test_staff_filter_by_organization_and_appoint_and_remove_focal_points(as_use
     org = world.orgs["in-employers"]
     page = client.get(FOCAL, {"organization": org.pk})
     assert page.context["organization"] == org
-    member = Affiliation.objects.get(user=world.user("in-employers"), status=Affiliation.Status.VERIFIED)
+    member = Affiliation.objects.get(
+        user=world.user("in-employers"), status=Affiliation.Status.VERIFIED
+    )
     assert [a.pk for a in page.context["members"]] == [member.pk]
 
-    response = client.post(reverse("accounts:appoint_focal_point", args=[member.pk]), {"organization": org.pk})
+    response = client.post(
+        reverse("accounts:appoint_focal_point", args=[member.pk]), {"organization": org.pk}
+    )
     assert response["Location"] == f"{FOCAL}?organization={org.pk}"
     member.refresh_from_db()
     assert member.is_focal_point
@@ -379,14 +476,18 @@ def test_staff_deactivate_an_account_with_a_reason(as_user, world):
     client.post(reverse("accounts:deactivate_user", args=[member.pk]), {"reason": ""})
     member.refresh_from_db()
     assert member.is_active
-    response = client.post(reverse("accounts:deactivate_user", args=[member.pk]), {"reason": "Left"}, follow=True)
+    response = client.post(
+        reverse("accounts:deactivate_user", args=[member.pk]), {"reason": "Left"}, follow=True
+    )
     member.refresh_from_db()
     assert not member.is_active
     assert not Affiliation.objects.filter(user=member, status=Affiliation.Status.VERIFIED).exists()
     assert any("deactivated" in m for m in _messages(response))
 
 
-def test_the_focal_point_page_costs_the_same_queries_with_more_requests(as_user, world, django_assert_num_queries):
+def test_the_focal_point_page_costs_the_same_queries_with_more_requests(
+    as_user, world, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -396,9 +497,13 @@ def test_the_focal_point_page_costs_the_same_queries_with_more_requests(as_user,
         assert client.get(FOCAL).status_code == 200
     for _ in range(4):
         _pending(world, job_title="Organiser", message="Hello")
-        services.invite_colleague(actor=world.user("staff"), organization=world.orgs["in-workers"], email=f"{_}@x.org")
+        services.invite_colleague(
+            actor=world.user("staff"), organization=world.orgs["in-workers"], email=f"{_}@x.org"
+        )
         services.verify_affiliation(actor=world.user("staff"), affiliation=_pending(world))
-        services.reject_affiliation(actor=world.user("staff"), affiliation=_pending(world), reason="no")
+        services.reject_affiliation(
+            actor=world.user("staff"), affiliation=_pending(world), reason="no"
+        )
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(FOCAL).status_code == 200
 
@@ -426,20 +531,26 @@ def test_the_staff_view_of_one_organization_costs_the_same_queries_with_more_mem
 
 
 def _invitation(world, email: str = "invitee@example.org") -> AffiliationInvitation:
-    return services.invite_colleague(actor=world.user("focal-point"), organization=world.orgs["in-workers"], email=email)
+    return services.invite_colleague(
+        actor=world.user("focal-point"), organization=world.orgs["in-workers"], email=email
+    )
 
 
 def test_an_unknown_invitation_token_answers_404(client):
-    assert client.get(reverse("accounts:accept_invitation", args=["no-such-token"])).status_code == 404
+    assert (
+        client.get(reverse("accounts:accept_invitation", args=["no-such-token"])).status_code == 404
+    )
 
 
-def test_anonymous_visitors_see_the_organization_and_links_to_sign_in_or_up_that_come_back(client, world):
+def test_anonymous_visitors_see_the_organization_and_links_to_sign_in_or_up_that_come_back(
+    client, world
+):
     invitation = _invitation(world)
     url = reverse("accounts:accept_invitation", args=[invitation.token])
     html = client.get(url).content.decode()
     assert "in-workers organization" in html
-    assert f'{reverse("account_login")}?next={url.replace("/", "%2F")}' in html
-    assert f'{reverse("account_signup")}?next={url.replace("/", "%2F")}' in html
+    assert f"{reverse('account_login')}?next={url.replace('/', '%2F')}" in html
+    assert f"{reverse('account_signup')}?next={url.replace('/', '%2F')}" in html
     response = client.post(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
@@ -448,9 +559,14 @@ def test_accepting_with_the_invited_verified_address_gives_a_verified_affiliatio
     invitation = _invitation(world)
     invitee = make_user("invitee@example.org")
     client.force_login(invitee)
-    response = client.post(reverse("accounts:accept_invitation", args=[invitation.token]), follow=True)
+    response = client.post(
+        reverse("accounts:accept_invitation", args=[invitation.token]), follow=True
+    )
     assert response.redirect_chain[-1][0] == AFFILIATIONS
-    assert Affiliation.objects.get(user=invitee, status=Affiliation.Status.VERIFIED).organization == world.orgs["in-workers"]
+    assert (
+        Affiliation.objects.get(user=invitee, status=Affiliation.Status.VERIFIED).organization
+        == world.orgs["in-workers"]
+    )
 
 
 def test_accepting_with_another_address_is_refused_with_a_clear_message(client, world):
@@ -469,7 +585,9 @@ def test_a_used_invitation_says_so(client, world):
     assert b"expired, was cancelled or was already used" in response.content
 
 
-def test_a_profile_page_costs_a_small_fixed_number_of_queries(as_user, world, django_assert_max_num_queries):
+def test_a_profile_page_costs_a_small_fixed_number_of_queries(
+    as_user, world, django_assert_max_num_queries
+):
     client = as_user(world.user("in-employers"))
     url = reverse("accounts:profile", args=[world.user("member").pk])
     client.get(url)
@@ -485,9 +603,16 @@ def test_an_invited_newcomer_signs_up_confirms_and_comes_back_to_accept(client, 
     password = "a-long-and-unusual-passphrase-91"
     client.post(
         f"{reverse('account_signup')}?next={url}",
-        {"email": "newcomer@example.org", "password1": password, "password2": password, "next": url},
+        {
+            "email": "newcomer@example.org",
+            "password1": password,
+            "password2": password,
+            "next": url,
+        },
     )
-    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
+    confirm = re.search(
+        r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body
+    ).group(1)
     response = client.post(confirm)
     assert response.status_code == 302
     assert response["Location"] == url
@@ -500,7 +625,9 @@ def test_a_revoked_affiliation_still_shows_who_verified_it(as_user, world):
     user = make_user()
     affiliation = _pending(world, user)
     services.verify_affiliation(actor=world.user("focal-point"), affiliation=affiliation)
-    services.revoke_affiliation(actor=world.user("staff"), affiliation=affiliation, reason="Moved to another union")
+    services.revoke_affiliation(
+        actor=world.user("staff"), affiliation=affiliation, reason="Moved to another union"
+    )
     html = as_user(user).get(AFFILIATIONS).content.decode()
     assert "Verified on" in html and f"by {world.user('focal-point').get_display_name()}" in html
     assert f"by {world.user('staff').get_display_name()}" in html
