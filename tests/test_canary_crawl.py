@@ -10,13 +10,16 @@ adds its case (and seeds their caucus content in ``tests.world.seed_canary``).
 from __future__ import annotations
 
 import json
+from html import escape
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 
 from tests.access import fixtures
+from tests.access.cases import DISCOVER_ONLY_PAGES
 from tests.access.crawl import Crawler, patterns_without_case
+from tests.access.urls import build_path, project_patterns
 from tests.world import CANARY, CAUCUS_NAME_CANARY, build_world, seed_canary
 
 class_world = fixtures.class_world
@@ -61,6 +64,26 @@ class TestCanaryCrawl:
         report = Crawler(class_world, role, sees_caucus_name=OUTSIDERS[role]).crawl()
         assert not report.problems, "\n".join(report.problems)
         assert report.requests > 0
+
+    @pytest.mark.parametrize(
+        ("role", "space_key"), [("in-workers", "in-workers"), ("in-government", "in-private")]
+    )
+    def test_a_discover_only_user_reaches_only_the_join_page_and_membership_actions(
+        self, class_world, db, role, space_key
+    ):
+        crawler = Crawler(class_world, role, sees_caucus_name=True)
+        space = class_world.space(space_key)
+        join_page = crawler.client.get(space.get_absolute_url())
+        assert join_page.status_code == 200
+        assert escape(space.name).encode() in join_page.content
+        assert CANARY.encode() not in join_page.content
+        for pattern in project_patterns():
+            if pattern.kwargs != ("slug",) or pattern.name in DISCOVER_ONLY_PAGES:
+                continue
+            path = build_path(pattern, {"slug": space.slug})
+            missing = build_path(pattern, {"slug": "no-such-space"})
+            status = crawler.client.get(path).status_code
+            assert status == crawler.client.get(missing).status_code == 404, (pattern.name, status)
 
     def test_the_canary_is_where_the_crawl_expects_it(self, class_world, db):
         """A positive control: a caucus member sees the seeded content, so a clean crawl means

@@ -30,7 +30,7 @@ from audit.models import AuditEntry
 from audit.permissions import visible_audit_entries
 from dialogue import permissions as p
 from dialogue.models import Space
-from tests.access import fixtures
+from tests.access import cases, fixtures
 
 module_world = fixtures.module_world
 
@@ -87,9 +87,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str]] = {
 #   staff             platform staff, no affiliation
 
 # Pages a discover-only user (e.g. ``in-workers`` on the caucus) may open: the space's page,
-# which shows the join page (name and a request button, nothing else), and the request
-# action. Every other page of the space answers as if it did not exist (checked by the crawl).
-DISCOVER_ONLY_PAGES = ("dialogue:space", "dialogue:request")
+# which shows the join page (name and a request button, nothing else), and the membership
+# actions (request, cancel, …), whose services refuse what the user may not do. Every other
+# page of the space answers as if it did not exist (checked by the canary crawl's
+# test_a_discover_only_user_reaches_only_the_join_page_and_membership_actions).
+DISCOVER_ONLY_PAGES = cases.DISCOVER_ONLY_PAGES
 
 LETTERS = "DRWJQM"
 PREDICATES = (
@@ -115,7 +117,8 @@ def fresh(user: User | None) -> User | None:
 
 def abilities(user: User | None, space: Space) -> str:
     return "".join(
-        letter if predicate(user, space) else "-" for letter, predicate in zip(LETTERS, PREDICATES, strict=True)
+        letter if predicate(user, space) else "-"
+        for letter, predicate in zip(LETTERS, PREDICATES, strict=True)
     )
 
 

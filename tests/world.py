@@ -178,7 +178,7 @@ def seed_canary(w: World) -> World:
 
     Today: the caucus's description, a pending membership request's message, the reasons
     of the caucus's moderation entries in the audit log (a rejection and a removal), and its
-    forum content (``seed_forum_canary``). The
+    forum content (``tests.forums.canary``). The
     caucus's name carries ``CAUCUS_NAME_CANARY``. Adds the users ``canary-requester``
     (pending, with the message), ``canary-rejected`` and ``canary-removed``.
 
@@ -221,36 +221,8 @@ def seed_canary(w: World) -> World:
 
 
 def seed_forum_canary(w: World) -> None:
-    """Forums (issue: threads and posts): a caucus thread whose title, opening post, tag (tags
-    are lower-cased), reply, earlier revision and hidden post (its reason in the caucus's audit
-    log) all carry ``CANARY``; plus one plain thread in the public ``in`` space so the crawl
-    also exercises pages that outsiders may open."""
-    from forums import services as forum_services
+    """Forums: their caucus content is seeded by ``tests.forums.canary`` (owned with the
+    forums), which also provides the forum URL cases."""
+    from tests.forums.canary import seed_forum_canary as seed
 
-    caucus = w.space("in-workers")
-    thread = forum_services.start_thread(
-        author=w.user("member"),
-        space=caucus,
-        title=f"Wage position {CANARY}",
-        body=f"Our opening position: {CANARY}",
-        tags=[CANARY.lower()],
-    )
-    reply = forum_services.reply_to_thread(
-        author=w.user("caucus-moderator"), thread=thread, body=f"Agreed, and {CANARY}"
-    )
-    forum_services.edit_post(
-        editor=w.user("caucus-moderator"), post=reply, body="Agreed (edited; see history)."
-    )
-    hidden = forum_services.reply_to_thread(
-        author=w.user("adviser"), thread=thread, body=f"Off-topic remark {CANARY}"
-    )
-    forum_services.hide_post(
-        actor=w.user("caucus-moderator"), post=hidden, reason=f"Hidden because {CANARY}"
-    )
-    forum_services.start_thread(
-        author=w.user("moderator"),
-        space=w.space("in"),
-        title="Public agenda for the next plenary",
-        body="Items proposed so far.",
-        tags=["plenary"],
-    )
+    seed(w)

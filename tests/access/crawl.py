@@ -26,7 +26,12 @@ from tests.access.cases import Case, Value, case_for
 from tests.access.urls import ProjectPattern, build_path, project_patterns, resolves_to
 from tests.world import CANARY, CAUCUS_NAME_CANARY, World
 
-MISSING = {"int": 987654321, "slug": "no-such-thing", "str": "no-such-thing", "path": "no-such-thing"}
+MISSING = {
+    "int": 987654321,
+    "slug": "no-such-thing",
+    "str": "no-such-thing",
+    "path": "no-such-thing",
+}
 
 
 @dataclass
@@ -100,7 +105,9 @@ class Crawler:
         for pattern in project_patterns():
             case = case_for(pattern)
             if case is None:
-                self.report.problems.append(f"no case for {pattern} (add one in tests/access/cases.py)")
+                self.report.problems.append(
+                    f"no case for {pattern} (add one in tests/access/cases.py)"
+                )
                 continue
             if is_staff and not case.crawl_as_staff:
                 continue
@@ -127,9 +134,7 @@ class Crawler:
             if provider is None:
                 self.report.problems.append(f"the case for {pattern} has no values for {name!r}")
                 return None
-            choices.append(
-                [(name, self._decided(value)) for value in self._provided(provider)]
-            )
+            choices.append([(name, self._decided(value)) for value in self._provided(provider)])
         return [dict(combo) for combo in itertools.product(*choices)]
 
     def _provided(self, provider) -> list[Value]:
@@ -141,7 +146,9 @@ class Crawler:
         if value.hidden is None:
             return value
         is_hidden = value.hidden(self.user)
-        return Value(value.value, hidden=(lambda user: True) if is_hidden else None, label=value.label)
+        return Value(
+            value.value, hidden=(lambda user: True) if is_hidden else None, label=value.label
+        )
 
     def _crawl_pattern(
         self, pattern: ProjectPattern, case: Case, combos: list[dict[str, Value]], before: tuple
@@ -152,7 +159,9 @@ class Crawler:
             if not resolves_to(path, pattern):
                 continue
             reached = True
-            hidden = [name for name, v in combo.items() if v.hidden is not None and v.hidden(self.user)]
+            hidden = [
+                name for name, v in combo.items() if v.hidden is not None and v.hidden(self.user)
+            ]
             for method in case.methods:
                 response = self._request(method, path)
                 if hidden:
@@ -164,12 +173,16 @@ class Crawler:
             # endpoint that changed the caucus.
             after = caucus_snapshot(self.caucus, self._user_id)
             if after != before:
-                self.report.problems.append(f"[{self.role}] an empty POST to {pattern} changed the caucus")
+                self.report.problems.append(
+                    f"[{self.role}] an empty POST to {pattern} changed the caucus"
+                )
                 before = after
         if reached:
             self.report.patterns.add(pattern.key)
         else:
-            self.report.problems.append(f"the case for {pattern} produced no URL that resolves to it")
+            self.report.problems.append(
+                f"the case for {pattern} produced no URL that resolves to it"
+            )
         return before
 
     def _request(self, method: str, path: str) -> HttpResponse:

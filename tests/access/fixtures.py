@@ -84,9 +84,7 @@ def _shared_world(django_db_setup, django_db_blocker):
             seed_canary(world)
             add_stale_members(world)
             add_invitation(world)
-            give_authenticators(
-                world, ("staff", "moderator", "caucus-moderator", "focal-point")
-            )
+            give_authenticators(world, ("staff", "moderator", "caucus-moderator", "focal-point"))
             yield world
         finally:
             transaction.set_rollback(True)
