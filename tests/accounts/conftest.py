@@ -29,13 +29,17 @@ def sign_in(client):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth's rate limits live in the cache; start each test with none spent."""
-    from django.core.cache import cache
+def _fresh_rate_limits(settings):
+    """allauth's rate limits live in the cache: give each test its own empty local cache
+    (never flush a shared Redis that other processes use)."""
+    import uuid
 
-    cache.clear()
-    yield
-    cache.clear()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"accounts-tests-{uuid.uuid4()}",
+        }
+    }
 
 
 def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:

@@ -188,3 +188,14 @@ def test_recovery_codes_page_has_no_inline_script(client):
     response = client.get(reverse("mfa_view_recovery_codes"))
     assert response.status_code == 200
     assert re.search(r"<script(?![^>]*\bsrc=)", response.content.decode()) is None
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(client):
+    make_user("target@example.org")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "target@example.org", "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": "target@example.org", "password": DEFAULT_PASSWORD}
+    )
+    assert not _is_signed_in(client)
+    assert b"Too many failed login attempts" in response.content
