@@ -38,6 +38,18 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(axe_page):
     assert page.evaluate("() => document.activeElement.id") == "main"
     assert page.evaluate("() => document.activeElement.tagName") == "MAIN"
 
+    # The next Tab stops inside main, and whatever has focus shows it.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => { const el = document.activeElement, style = getComputedStyle(el);
+                   return {inMain: !!el.closest("main"), tag: el.tagName,
+                           outline: style.outlineStyle !== "none"
+                                    && parseFloat(style.outlineWidth) > 0,
+                           shadow: style.boxShadow !== "none"}; }"""
+    )
+    assert focused["inMain"], f"Tab after the skip link left main: {focused}"
+    assert focused["outline"] or focused["shadow"], f"no visible focus indicator: {focused}"
+
 
 def test_axe_notices_an_image_without_alternative_text(axe_page):
     # Positive control: proves axe is injected and its findings reach the assertion.
