@@ -82,8 +82,11 @@ def forget_standing(user) -> None:
 
 
 def can_see_people(user) -> bool:
-    """Profiles and member lists are shown to signed-in verified users only."""
-    return get_standing(user).is_verified
+    """Profiles and member lists are shown to signed-in verified users only — and to staff,
+    who appoint focal points and deactivate accounts (they still see no caucus: member lists
+    are behind ``can_read_space`` too)."""
+    standing = get_standing(user)
+    return standing.is_verified or standing.is_staff
 
 
 def visible_profiles(user) -> QuerySet[User]:

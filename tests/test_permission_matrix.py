@@ -185,8 +185,9 @@ def test_a_caucus_is_never_visible_to_staff_or_the_parent_spaces_moderators(modu
 
 # --- People: profiles and member lists --------------------------------------------------------
 
-# Profiles and member lists are shown to signed-in verified users only. Staff without an
-# affiliation are not verified users: they do not see people through the product's pages.
+# Profiles and member lists are shown to signed-in verified users only, and to staff (who
+# administer accounts); member lists also need read access to the space, so staff never see a
+# caucus's members.
 SEES_PEOPLE = {
     "anonymous": False, "unverified": False, "pending": False,
     "in-government": True, "in-employers": True, "in-workers": True,
@@ -194,7 +195,7 @@ SEES_PEOPLE = {
     "observer": True, "secretariat": True, "adviser": True, "focal-point": True,
     "member": True, "moderator": True, "caucus-moderator": True, "caucus-pending": True,
     "removed": True, "revoked": False, "deactivated": False, "stale-member": False,
-    "switched": True, "staff": False,
+    "switched": True, "staff": True,
 }  # fmt: skip
 
 
