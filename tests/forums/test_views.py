@@ -373,3 +373,9 @@ def test_the_tag_page_across_spaces_costs_the_same_at_two_sizes(client, forum, t
             assert client.get(reverse("forums:tag_everywhere", args=["common"])).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
+
+
+def test_a_space_home_links_to_its_threads(client, forum):
+    space = forum.space("in")
+    page = client.get(space.get_absolute_url()).content.decode()
+    assert reverse("forums:space_threads", args=[space.slug]) in page
