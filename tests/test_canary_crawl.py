@@ -58,12 +58,23 @@ class TestCanaryCrawl:
     """One shared world for the whole crawl (rolled back when the class ends)."""
 
     @pytest.mark.parametrize("role", list(OUTSIDERS))
-    def test_an_outsider_never_sees_caucus_content_on_any_page(self, class_world, db, role):
+    def test_an_outsider_never_sees_caucus_content_on_any_page(
+        self, class_world, db, role, django_capture_on_commit_callbacks, mailoutbox
+    ):
         """Also fails when a pattern has no case, or its case yields no URL reaching it: every
-        role requests every pattern (staff: all but the admin site's)."""
-        report = Crawler(class_world, role, sees_caucus_name=OUTSIDERS[role]).crawl()
+        role requests every pattern (staff: all but the admin site's). The emails the crawl's
+        requests cause (sent after commit) carry no caucus content either."""
+        with django_capture_on_commit_callbacks(execute=True):
+            report = Crawler(class_world, role, sees_caucus_name=OUTSIDERS[role]).crawl()
         assert not report.problems, "\n".join(report.problems)
         assert report.requests > 0
+        for message in mailoutbox:
+            text = "\n".join(
+                [message.subject, message.body]
+                + [str(content) for content, _type in getattr(message, "alternatives", [])]
+            ).lower()
+            assert CANARY.lower() not in text, (role, message.to, message.subject)
+            assert CAUCUS_NAME_CANARY.lower() not in text or OUTSIDERS[role], (role, message.to)
 
     @pytest.mark.parametrize(
         ("role", "space_key"), [("in-workers", "in-workers"), ("in-government", "in-private")]
