@@ -13,7 +13,7 @@ from taggit.utils import parse_tags
 
 from accounts.models import User
 from accounts.permissions import get_standing
-from dialogue.realtime import send_on_commit
+from dialogue.realtime import send_on_commit, space_group
 from forums import markdown
 from forums.models import Post, Thread
 
@@ -143,6 +143,25 @@ def _broadcast(thread: Thread, event: str, **payload) -> None:
     )
 
 
+def _announce_activity(thread: Thread) -> None:
+    """Tell readers of the space's thread list that something new was posted (topic
+    ``space:<id>``, whose subscribers are the space's readers). Content-free: the thread's id
+    only; the list page offers a reload."""
+    send_on_commit(
+        space_group(thread.space_id),
+        {
+            "type": "group.message",
+            "payload": {
+                "type": "forum.event",
+                "topic": f"space:{thread.space_id}",
+                "event": "space.activity",
+                "space": thread.space_id,
+                "thread": thread.pk,
+            },
+        },
+    )
+
+
 def _new_post(
     *, thread: Thread, author: User, body: str, html: str, language: str, quote_of: Post | None, now
 ) -> Post:
@@ -167,4 +186,5 @@ def _new_post(
     thread.last_post_number = number
     thread.reply_count = max(number - 1, 0)
     thread.last_activity_at = now
+    _announce_activity(thread)
     return post

@@ -1,5 +1,6 @@
-// Live thread page: new replies appear without reloading; edits, hides and support tallies
-// refresh in place. An enhancement only — the page works fully without it.
+// Live forum pages. On a thread page new replies appear without reloading; edits, hides and
+// support tallies refresh in place. On a space's thread list a notice offers a reload when
+// something new is posted. An enhancement only — the pages work fully without it.
 //
 // The site socket (site.js) subscribes to data-live-topics="thread:<id>" and re-dispatches
 // frames as "tripartite:message". Frames are content-free ({type: "forum.event", event,
@@ -7,6 +8,7 @@
 // re-checks access, so a reader whose access ended learns nothing.
 
 const root = document.querySelector("[data-thread]");
+const list = document.querySelector("[data-thread-list]");
 
 function announce(text) {
   const region = document.getElementById("thread-live-status");
@@ -32,8 +34,22 @@ function onLastPage() {
   return !document.querySelector('.pagination a[rel="next"]');
 }
 
+function onSpaceActivity(frame) {
+  if (!list || String(frame.space) !== list.dataset.threadList) return;
+  const notice = document.getElementById("thread-list-activity");
+  if (notice && notice.hidden) {
+    notice.hidden = false;
+    announce(list.dataset.activityMessage);
+  }
+}
+
 async function handle(frame) {
-  if (!root || !frame || frame.type !== "forum.event") return;
+  if (!frame || frame.type !== "forum.event") return;
+  if (frame.event === "space.activity") {
+    onSpaceActivity(frame);
+    return;
+  }
+  if (!root) return;
   if (String(frame.thread) !== root.dataset.thread) return;
   const posts = document.getElementById("posts");
   const existing = frame.number ? document.getElementById(`post-${frame.number}`) : null;

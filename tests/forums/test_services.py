@@ -331,3 +331,24 @@ def test_a_reply_is_pushed_to_the_threads_live_group_after_commit(
     payload = message["payload"]
     assert payload["event"] == "post.created" and payload["post"] == reply.pk
     assert "live" not in str(payload)  # content-free: the client fetches the checked fragment
+
+
+def test_new_posts_are_announced_to_the_spaces_thread_list_without_content(
+    thread, forum, settings, django_capture_on_commit_callbacks
+):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from dialogue.realtime import space_group
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(space_group(forum.space("in").pk), channel)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_to_thread(author=forum.user("in-employers"), thread=thread, body="secret words")
+    payload = async_to_sync(layer.receive)(channel)["payload"]
+    assert payload == {
+        "type": "forum.event", "topic": f"space:{forum.space('in').pk}", "event": "space.activity",
+        "space": forum.space("in").pk, "thread": thread.pk,
+    }
