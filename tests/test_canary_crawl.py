@@ -17,7 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 
 from tests.access import fixtures
-from tests.access.cases import DISCOVER_ONLY_PAGES
+from tests.access.cases import DISCOVER_ONLY_PAGES, TOPIC_CASES
 from tests.access.crawl import Crawler, patterns_without_case
 from tests.access.urls import build_path, project_patterns
 from tests.world import CANARY, CAUCUS_NAME_CANARY, build_world, seed_canary
@@ -121,38 +121,58 @@ def _in_memory_layer(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
+def test_every_socket_topic_has_a_crawl_case():
+    from dialogue import topics
+
+    missing = set(topics._registry) - set(TOPIC_CASES)
+    assert not missing, f"socket topics without a case in tests/access/cases.py: {missing}"
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_in_memory_layer")
-def test_an_outsider_subscribing_to_the_caucus_gets_an_error_frame_without_its_content():
+def test_an_outsider_subscribing_to_caucus_topics_gets_error_frames_without_its_content():
+    """As each outsider, subscribe on the site socket to every caucus object of every topic
+    kind (``space:<caucus>``, ``thread:<caucus thread>``, …): each answer is an error frame,
+    and no frame carries caucus content."""
     from accounts.models import User
     from dialogue.consumers import SiteConsumer
 
     world = seed_canary(build_world())
     fixtures.add_stale_members(world)
-    topic = f"space:{world.space('in-workers').pk}"
-    frames: dict[str, object] = {}
+    wanted = [
+        f"{prefix}:{value.value}"
+        for prefix, provider in TOPIC_CASES.items()
+        for value in provider(world)
+    ]
+    assert wanted
+    answers: dict[str, object] = {}
 
     async def scenario(user) -> object:
         communicator = WebsocketCommunicator(_with_user(SiteConsumer.as_asgi(), user), "/ws/")
         connected, code = await communicator.connect(timeout=5)
         if not connected:
             return {"refused": code}
+        frames = []
         try:
-            await communicator.send_json_to({"type": "subscribe", "topic": topic})
-            return await communicator.receive_json_from(timeout=5)
+            for topic in wanted:
+                await communicator.send_json_to({"type": "subscribe", "topic": topic})
+                frames.append(await communicator.receive_json_from(timeout=5))
+            assert await communicator.receive_nothing(timeout=0.1)
         finally:
             await communicator.disconnect()
+        return frames
 
     for role in OUTSIDERS:
         user = world.user(role)
         fresh = None if user is None else User.objects.get(pk=user.pk)
-        frames[role] = async_to_sync(scenario)(fresh)
+        answers[role] = async_to_sync(scenario)(fresh)
 
-    for role, frame in frames.items():
-        text = json.dumps(frame)
-        assert CANARY not in text and CAUCUS_NAME_CANARY not in text, (role, frame)
+    for role, answer in answers.items():
+        text = json.dumps(answer).lower()
+        assert CANARY.lower() not in text and CAUCUS_NAME_CANARY.lower() not in text, role
         if role in ("anonymous", "deactivated"):
-            assert frame == {"refused": 4401}, (role, frame)
-        else:
-            assert frame.get("type") == "error", (role, frame)
-            assert frame.get("topic") in (None, topic), (role, frame)
+            assert answer == {"refused": 4401}, (role, answer)
+            continue
+        for topic, frame in zip(wanted, answer, strict=True):
+            assert frame.get("type") == "error", (role, topic, frame)
+            assert frame.get("topic") in (None, topic), (role, topic, frame)

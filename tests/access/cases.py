@@ -278,6 +278,24 @@ def _forum_cases() -> dict[str, Case]:
 CASES.update(_forum_cases())
 
 
+# --- Site socket topics -------------------------------------------------------------------------
+
+# For every topic prefix registered in ``dialogue.topics``, the caucus objects an outsider
+# must not be able to subscribe to (object ids). A prefix without an entry fails the crawl.
+
+
+def _caucus_threads(world: World) -> list[Value]:
+    from forums.models import Thread
+
+    return [Value(t.pk) for t in Thread.objects.filter(space=world.space("in-workers"))]
+
+
+TOPIC_CASES: dict[str, Provider] = {
+    "space": lambda world: [Value(world.space("in-workers").pk)],
+    "thread": _caucus_threads,
+}
+
+
 def case_for(pattern) -> Case | None:
     case = CASES.get(pattern.key)
     if case is not None:
