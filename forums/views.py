@@ -59,10 +59,10 @@ def _post_url(post: Post) -> str:
 # --- Lists ------------------------------------------------------------------------------------
 
 
-def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None):
+def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None) -> dict:
     threads = selectors.space_threads(request.user, space, tag_slug=tag_slug)
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    return page, {
+    return {
         "space": space,
         "page": page,
         "threads": page.object_list,
@@ -74,7 +74,7 @@ def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None):
 @require_http_methods(["GET"])
 def space_threads(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_user(request.user, slug, need="read")
-    _page, context = _thread_list(request, space)
+    context = _thread_list(request, space)
     return render(request, "forums/thread_list.html", context)
 
 
@@ -86,7 +86,7 @@ def tag_threads(request: HttpRequest, slug: str, tag: str) -> HttpResponse:
     tag_obj = permissions.visible_tags_in_space(request.user, space).filter(slug=tag).first()
     if tag_obj is None:
         raise Http404("No such tag here.")
-    page, context = _thread_list(request, space, tag_slug=tag)
+    context = _thread_list(request, space, tag_slug=tag)
     context["tag"] = tag_obj
     return render(request, "forums/thread_list.html", context)
 
