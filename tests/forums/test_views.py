@@ -379,3 +379,20 @@ def test_a_space_home_links_to_its_threads(client, forum):
     space = forum.space("in")
     page = client.get(space.get_absolute_url()).content.decode()
     assert reverse("forums:space_threads", args=[space.slug]) in page
+
+
+def test_a_deleted_account_shows_as_former_member_and_titles_are_escaped(client, forum):
+    author = forum.user("in-employers")
+    thread = services.start_thread(author=author, space=forum.space("in"), title="<img src=x onerror=alert(1)>", body="kept")
+    author.delete()
+    text = client.get(thread.get_absolute_url()).content.decode()
+    assert "Former member" in text and "kept" in text
+    assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_the_live_fragment_is_one_post_for_a_reader(client, forum, thread):
+    reply = thread.posts.get(number=2)
+    response = client.get(reverse("forums:post_fragment", args=[reply.pk]))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.lstrip().startswith("<article") and 'id="post-2"' in text and "<html" not in text
