@@ -46,7 +46,9 @@ def wait_for(base: str, timeout: float) -> None:
     raise Fail(f"{base}/ did not answer 200 within {timeout:.0f}s ({last})")
 
 
-def request(base: str, method: str, path: str, *, body: str | None = None, headers: dict | None = None):
+def request(
+    base: str, method: str, path: str, *, body: str | None = None, headers: dict | None = None
+):
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
     try:
