@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.db import models
@@ -10,12 +11,30 @@ from django.http import HttpRequest
 from audit.models import AuditEntry
 
 
+def _address(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from.
+
+    Behind the reverse proxy (deploy/: nginx on loopback or the private network) the proxy
+    overwrites X-Real-IP with the visitor's address. The header is believed only when the peer
+    is such a proxy: a visitor reaching Daphne directly (the embedded default) could otherwise
+    write any address into the audit log."""
     if request is None:
         return None
-    # Behind the reverse proxy (deploy/) the proxy sets X-Real-IP; REMOTE_ADDR otherwise.
-    ip = request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-    return ip or None
+    peer = _address(request.META.get("REMOTE_ADDR"))
+    if peer is None:
+        return None
+    if peer.is_loopback or peer.is_private:
+        forwarded = _address(request.META.get("HTTP_X_REAL_IP"))
+        if forwarded is not None:
+            return str(forwarded)
+    return str(peer)
 
 
 def record(
