@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import action_label
+
 
 class AuditEntry(models.Model):
     """Who did what, to what, when, why and from where.
@@ -67,3 +69,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, as shown on the pages: set-up commands act as the (translated) system."""
+        if self.actor_id is None and self.actor_label == "system":
+            return str(_("System"))
+        return self.actor_label

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.actions import action_label
 from dialogue.models import Membership, Space
 from dialogue.selectors import caucuses_by_name
 
@@ -118,4 +119,6 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("All actions"))] + sorted(
+            ((a, action_label(a)) for a in actions), key=lambda choice: choice[1]
+        )

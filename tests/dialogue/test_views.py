@@ -429,8 +429,18 @@ def test_staff_audit_log_never_shows_caucus_entries_and_filters_by_action(world,
     filtered = client.get(
         reverse("dialogue:staff_audit"), {"action": "country.add"}
     ).content.decode()
-    assert "<code>country.add</code>" in filtered
-    assert "<code>membership.remove</code>" not in filtered
+    assert ">country.add</code>" in filtered
+    assert ">membership.remove</code>" not in filtered
+
+
+def test_audit_pages_name_each_action_beside_its_code(world, login):
+    client = login(world.user("staff"))
+    page = client.get(reverse("dialogue:staff_audit")).content.decode()
+    assert "Member removed" in page  # membership.remove
+    assert "Country added" in page  # country.add, by the set-up (no person)
+    assert ">System</td>" in page
+    assert ">membership.remove</code>" in page  # the code stays, for precision
+    assert '<option value="country.add">Country added</option>' in page
 
 
 def test_staff_audit_log_is_paginated(world, login):
