@@ -87,6 +87,25 @@ def test_directory_shows_members_their_caucus_with_their_status(world, login):
     assert "member-count" in entry
 
 
+@pytest.mark.parametrize("key", ["unverified", "pending", "revoked"])
+def test_directory_tells_an_unverified_user_how_to_get_verified(world, login, key):
+    page = login(world.user(key)).get("/").content.decode()
+    assert f'href="{reverse("accounts:affiliations")}"' in page.split("<main", 1)[1]
+    assert "not verified" in page
+
+
+def test_directory_tells_an_anonymous_visitor_where_to_sign_in_or_sign_up(world, login):
+    main = login(None).get("/").content.decode().split("<main", 1)[1]
+    assert f'href="{reverse("account_login")}"' in main
+    assert f'href="{reverse("account_signup")}"' in main
+
+
+@pytest.mark.parametrize("key", ["member", "staff"])
+def test_directory_does_not_ask_verified_users_or_staff_to_get_verified(world, login, key):
+    page = login(world.user(key)).get("/").content.decode()
+    assert "not verified" not in page
+
+
 def test_directory_shows_pending_and_invited_status(world, login):
     page = login(world.user("caucus-pending")).get("/").content.decode()
     assert "Request pending" in page
