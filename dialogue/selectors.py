@@ -214,6 +214,11 @@ def pending_requests(space: Space) -> QuerySet[Membership]:
     )
 
 
+def pending_request_count(space: Space) -> int:
+    """How many requests to join wait for the space's moderators (for its moderators only)."""
+    return Membership.objects.filter(space=space, status=Membership.Status.PENDING).count()
+
+
 def open_invitations(space: Space) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(space=space, status=Membership.Status.INVITED)
@@ -236,6 +241,7 @@ __all__ = [
     "directory_for",
     "directory_spaces",
     "open_invitations",
+    "pending_request_count",
     "pending_requests",
     "space_members",
 ]

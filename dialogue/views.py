@@ -100,13 +100,15 @@ def space_home(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_read_space(user, space):
         # The join page: the space's name and the user's own way in — nothing else.
         return render(request, "dialogue/join.html", context)
+    can_moderate = permissions.can_moderate_space(user, space)
     context.update(
         {
             "members": selectors.space_members(user, space),
             "children": list(selectors.child_spaces(user, space)),
             "parent_visible": space.parent is not None
             and permissions.can_discover_space(user, space.parent),
-            "can_moderate": permissions.can_moderate_space(user, space),
+            "can_moderate": can_moderate,
+            "pending_count": selectors.pending_request_count(space) if can_moderate else 0,
             "can_view_audit": permissions.can_view_audit_log(user, space),
         }
     )
@@ -208,8 +210,6 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "active": list(selectors.active_memberships(space)),
             "invite_form": forms.InviteForm(auto_id="invite-%s"),
             "adviser_form": forms.AdviserForm(auto_id="adviser-%s") if space.is_caucus else None,
-            "reject_form": forms.RejectRequestForm(),
-            "remove_form": forms.RemoveMemberForm(),
             "roles": Membership.Role,
         },
     )

@@ -377,6 +377,35 @@ def test_member_management_page_lists_pending_active_and_the_adviser_form_for_ca
     assert url("admit_adviser", world.space("in")) not in country_page
 
 
+def test_member_management_offers_no_removal_or_demotion_of_the_moderator_themselves(
+    world, login
+):
+    caucus = world.space("in-workers")
+    moderator = world.user("caucus-moderator")
+    page = login(moderator).get(url("members", caucus)).content.decode()
+    own = membership(caucus, moderator)
+    other = membership(caucus, world.user("member"))
+    assert url("remove", caucus, other.pk) in page
+    assert url("remove", caucus, own.pk) not in page
+    assert url("set_role", caucus, own.pk) not in page
+    assert "This is you." in page
+
+
+def test_member_management_labels_each_reason_field_with_the_person(world, login):
+    caucus = world.space("in-workers")
+    page = login(world.user("caucus-moderator")).get(url("members", caucus)).content.decode()
+    assert f"Reason for removing {world.user('member')}" in page
+    assert f"Reason for declining {world.user('caucus-pending')}" in page
+
+
+def test_space_home_tells_its_moderators_how_many_requests_are_waiting(world, login):
+    caucus = world.space("in-workers")
+    page = login(world.user("caucus-moderator")).get(caucus.get_absolute_url()).content.decode()
+    assert "1 request waiting" in page
+    page = login(world.user("member")).get(caucus.get_absolute_url()).content.decode()
+    assert "request waiting" not in page
+
+
 @pytest.mark.parametrize(
     "key,space_key",
     [
