@@ -144,9 +144,11 @@ def space_members(user, space: Space) -> SpaceMembers:
             adviser_count += row["n"]
         else:
             counts[row["affiliation__organization__constituency"] or ""] += row["n"]
+    # A caucus belongs to one group: the other two figures would always read 0.
+    groups = (space.caucus_group,) if space.is_caucus and space.caucus_group else TRIPARTITE_GROUPS
     group_counts = [
         GroupCount(constituency=g, label=str(Constituency(g).label), count=counts[g])
-        for g in TRIPARTITE_GROUPS
+        for g in groups
     ]
     shows_people = permissions.can_see_members(user, space)
     moderators: list[Membership] = []
