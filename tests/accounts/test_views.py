@@ -632,3 +632,23 @@ def test_a_revoked_affiliation_still_shows_who_verified_it(as_user, world):
     assert "Verified on" in html and f"by {world.user('focal-point').get_display_name()}" in html
     assert f"by {world.user('staff').get_display_name()}" in html
     assert "Moved to another union" in html
+
+
+# --- Navigation ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path_name,label",
+    [
+        ("accounts:affiliations", "My organization"),
+        ("accounts:focal_point", "Affiliation requests"),
+        ("accounts:profile", "Profile"),
+    ],
+)
+def test_the_main_navigation_marks_the_page_the_person_is_on(as_user, world, path_name, label):
+    focal_point = world.user("focal-point")
+    args = [focal_point.pk] if path_name == "accounts:profile" else []
+    page = as_user(focal_point).get(reverse(path_name, args=args)).content.decode()
+    nav = page.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'aria-current="page">{label}</a>' in nav
+    assert nav.count('aria-current="page"') == 1
