@@ -81,7 +81,9 @@ class CaucusChoiceField(forms.ModelChoiceField):
 
 
 class CaucusModeratorForm(forms.Form):
-    caucus = CaucusChoiceField(label=_("Caucus"), queryset=Space.objects.none())
+    caucus = CaucusChoiceField(
+        label=_("Caucus"), queryset=Space.objects.none(), empty_label=_("Choose a caucus")
+    )
     person = PersonByEmailField(label=_("Email address of the first moderator"))
 
     def __init__(self, *args, **kwargs):
