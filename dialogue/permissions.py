@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import TRIPARTITE_GROUPS
-from accounts.permissions import Standing, get_standing
+from accounts.permissions import Standing, can_see_people, get_standing
 from dialogue.models import ELIGIBILITY_FIELDS, Membership, Space
 
 ACTIVE = Membership.Status.ACTIVE
@@ -201,8 +201,10 @@ def can_moderate_space(user, space: Space) -> bool:
 
 
 def can_see_members(user, space: Space) -> bool:
-    """Member lists: verified users who may read the space."""
-    return get_standing(user).is_verified and can_read_space(user, space)
+    """Member lists: people who may see people (verified users, and staff — as for profiles,
+    ``accounts.permissions.can_see_people``) and who may read the space (so never staff in a
+    caucus)."""
+    return can_see_people(user) and can_read_space(user, space)
 
 
 def _blocked_from_self_service(membership: Membership | None) -> bool:

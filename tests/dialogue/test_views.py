@@ -428,6 +428,16 @@ def test_member_management_answers_404_to_non_moderators(world, login, key, spac
     assert target.status == membership(space, target.user).status
 
 
+def test_staff_see_the_member_list_on_a_space_home_they_may_read_but_never_a_caucus_s(
+    world, login
+):
+    # Staff see profiles and manage these members already (accounts.permissions.can_see_people).
+    client = login(world.user("staff"))
+    page = client.get(world.space("in-private").get_absolute_url()).content.decode()
+    assert person(world.user("member")) in page
+    assert client.get(world.space("in-workers").get_absolute_url()).status_code == 404
+
+
 def test_staff_manage_members_of_a_country_space(world, login):
     assert login(world.user("staff")).get(url("members", world.space("in"))).status_code == 200
 
