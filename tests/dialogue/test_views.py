@@ -3,6 +3,8 @@ membership actions, moderators' member management, audit and staff pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.db import connection
@@ -679,3 +681,31 @@ def test_invitation_only_space_says_so_on_its_join_page(world, login):
     page = login(world.user("in-workers")).get(caucus.get_absolute_url()).content.decode()
     assert "by invitation only" in page
     assert url("request", caucus) not in page
+
+
+# --- Not found --------------------------------------------------------------------------------
+
+
+def test_a_hidden_space_and_a_missing_one_answer_the_same_site_page(world, login, settings):
+    settings.DEBUG = False
+    client = login(world.user("moderator"))  # the caucus inside their space is hidden from them
+    hidden = client.get(world.space("in-workers").get_absolute_url())
+    missing = client.get("/s/no-such-space/")
+    assert hidden.status_code == missing.status_code == 404
+    page = hidden.content.decode()
+    assert "Page not found" in page
+    assert 'class="site-nav"' in page  # the way back: the site's own navigation
+    same = missing.content.decode().replace("no-such-space", world.space("in-workers").slug)
+    assert _without_csrf_tokens(page) == _without_csrf_tokens(same)
+
+
+def _without_csrf_tokens(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
+def test_the_server_error_page_renders_without_a_request(world):
+    from django.template import loader
+
+    page = loader.get_template("500.html").render()
+    assert "Something went wrong" in page
+
