@@ -470,6 +470,17 @@ def test_staff_see_pending_requests_of_every_organization(as_user, world):
     assert other.pk in pending_ids
 
 
+def test_staff_reach_the_profiles_of_requesters_and_members_from_the_page(as_user, world):
+    # Staff may see profiles (can_see_people) though they hold no verified affiliation.
+    other = _pending(world, org="jp-government")
+    member = world.user("member")
+    client = as_user(world.user("staff"))
+    page = client.get(FOCAL, {"organization": world.orgs["in-workers"].pk}).content.decode()
+    assert reverse("accounts:profile", args=[member.pk]) in page
+    page = client.get(FOCAL).content.decode()
+    assert reverse("accounts:profile", args=[other.user_id]) in page
+
+
 def test_staff_deactivate_an_account_with_a_reason(as_user, world):
     member = world.user("member")
     client = as_user(world.user("staff"))
