@@ -663,3 +663,12 @@ def test_the_main_navigation_marks_the_page_the_person_is_on(as_user, world, pat
     nav = page.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
     assert f'aria-current="page">{label}</a>' in nav
     assert nav.count('aria-current="page"') == 1
+
+
+def test_a_focal_point_finds_their_page_from_their_organization_page(as_user, world):
+    page = as_user(world.user("focal-point")).get(AFFILIATIONS).content.decode()
+    main = page.split("<main", 1)[1]
+    assert f'href="{FOCAL}"' in main
+    page = as_user(world.user("member")).get(AFFILIATIONS).content.decode()
+    assert f'href="{FOCAL}"' not in page
+
