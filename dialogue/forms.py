@@ -14,12 +14,20 @@ from dialogue.selectors import caucuses_by_name
 
 
 class PersonByEmailField(forms.EmailField):
-    """An email address resolved to an active account. One message for "no account" keeps the
-    form from telling more than the service's own eligibility check would."""
+    """An email address resolved to an active account.
+
+    Addresses are not public, so a form that lets moderators type one gives, for "no such
+    account", the very message its service gives for an ineligible person (``unknown``):
+    the form then tells no more than the service's own eligibility check would."""
 
     default_error_messages = {
         "unknown": _("No active account uses this email address."),
     }
+
+    def __init__(self, *args, unknown: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unknown is not None:
+            self.error_messages["unknown"] = unknown
 
     def clean(self, value):
         email = super().clean(value)
@@ -61,11 +69,19 @@ class SetRoleForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    person = PersonByEmailField(label=_("Email address of the person to invite"))
+    person = PersonByEmailField(
+        label=_("Email address of the person to invite"),
+        # dialogue.services.invite_to_space's refusal, word for word.
+        unknown=_("This person is not eligible for this space."),
+    )
 
 
 class AdviserForm(forms.Form):
-    person = PersonByEmailField(label=_("Email address of the secretariat staff member"))
+    person = PersonByEmailField(
+        label=_("Email address of the secretariat staff member"),
+        # dialogue.services.admit_adviser's refusal, word for word.
+        unknown=_("Only verified secretariat staff can be caucus advisers."),
+    )
 
 
 class InvitationResponseForm(forms.Form):

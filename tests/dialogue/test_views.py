@@ -317,16 +317,24 @@ def test_invitation_declined_through_the_pages(world, login):
     assert membership(caucus, invitee).status == "left"
 
 
-def test_inviting_an_ineligible_or_unknown_person_shows_an_error(world, login):
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    "form,other", [("invite", "jp-workers"), ("admit_adviser", "in-workers")]
+)
+def test_moderators_cannot_tell_an_unknown_address_from_an_ineligible_person(
+    world, login, form, other
+):
+    # Addresses are not public: the invitation forms must not reveal who has an account.
     caucus = world.space("in-workers")
     client = login(world.user("caucus-moderator"))
-    response = client.post(
-        url("invite", caucus), {"person": world.user("jp-workers").email}, follow=True
-    )
-    assert "not eligible" in response.content.decode()
-    assert membership(caucus, world.user("jp-workers")) is None
-    response = client.post(url("invite", caucus), {"person": "nobody@example.org"}, follow=True)
-    assert "No active account" in response.content.decode()
+    ineligible = client.post(url(form, caucus), {"person": world.user(other).email}, follow=True)
+    unknown = client.post(url(form, caucus), {"person": "nobody@example.org"}, follow=True)
+    assert _messages(ineligible) == _messages(unknown)
+    assert len(_messages(unknown)) == 1
+    assert membership(caucus, world.user(other)) is None
 
 
 def test_removing_a_member_needs_a_reason(world, login):
