@@ -522,6 +522,16 @@ def test_staff_audit_log_is_paginated(world, login):
     assert client.get(reverse("dialogue:staff_audit"), {"page": 2}).status_code == 200
 
 
+def test_staff_pages_link_to_each_other_and_mark_the_current_one(world, login):
+    client = login(world.user("staff"))
+    names = ("staff_countries", "staff_caucuses", "staff_audit")
+    for name in names:
+        page = client.get(reverse(f"dialogue:{name}")).content.decode()
+        for other in names:
+            assert f'href="{reverse(f"dialogue:{other}")}"' in page
+        assert f'href="{reverse(f"dialogue:{name}")}" aria-current="page"' in page
+
+
 @pytest.mark.parametrize("key", ["moderator", "caucus-moderator", "focal-point", "anonymous"])
 def test_staff_pages_answer_404_to_non_staff(world, login, key):
     client = login(world.user(key))
