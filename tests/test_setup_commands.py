@@ -326,3 +326,87 @@ def test_reaping_fails_tasks_left_running_by_a_dead_worker_and_leaves_recent_one
     assert import_string(stuck.exception_class_path).__name__ == "WorkerLost"
     assert recent.status == TaskResultStatus.RUNNING
     assert "marked 1 stuck task" in out.getvalue()
+
+
+# --- load_demo: forum content -----------------------------------------------------------------
+
+
+def forum_snapshot() -> dict[str, object]:
+    from forums.models import Post, PostSupport, Thread
+
+    return {m.__name__: sorted(map(repr, m.objects.values())) for m in (Thread, Post, PostSupport)}
+
+
+def test_demo_forums_have_threads_with_replies_in_every_country_space_caucus_and_region(demo):
+    from forums.models import Thread
+
+    for slug in ("india-dialogue", "lao-pdr-dialogue", "malaysia-dialogue", "japan-dialogue"):
+        threads = Thread.objects.filter(space__slug=slug)
+        assert 3 <= threads.count() <= 4, slug
+        assert all(3 <= t.reply_count <= 6 for t in threads), slug
+    for slug in (
+        "india-dialogue-workers-caucus",
+        "japan-dialogue-employers-caucus",
+        "regional-peer-learning",
+    ):
+        assert Thread.objects.filter(space__slug=slug).exists(), slug
+
+
+def test_demo_posts_are_written_in_the_five_languages_each_in_its_country(demo):
+    from forums.models import Post
+
+    assert set(Post.objects.values_list("language", flat=True)) == {"en", "ja", "lo", "ms", "hi"}
+    for slug, language in (
+        ("india-dialogue", "hi"),
+        ("lao-pdr-dialogue", "lo"),
+        ("malaysia-dialogue", "ms"),
+        ("japan-dialogue", "ja"),
+    ):
+        assert Post.objects.filter(thread__space__slug=slug, language=language).exists(), slug
+        assert Post.objects.filter(thread__space__slug=slug, language="en").exists(), slug
+
+
+def test_demo_forums_show_supports_by_group_a_pinned_and_a_closed_thread_and_tags(demo):
+    from forums.models import PostSupport, Thread
+
+    groups = set(PostSupport.objects.values_list("constituency", flat=True))
+    assert groups == {Constituency.GOVERNMENT, Constituency.EMPLOYERS, Constituency.WORKERS}
+    assert Thread.objects.filter(is_pinned=True).count() == 1
+    closed = Thread.objects.get(closed_at__isnull=False)
+    assert closed.closed_summary
+    assert AuditEntry.objects.filter(action="forums.thread.close", target_id=str(closed.pk)).exists()
+    assert Thread.objects.filter(tags__name="minimum-wage").count() >= 4
+
+
+def test_demo_forum_authors_are_members_of_the_space_they_wrote_in(demo):
+    from forums.models import Post
+
+    for post in Post.objects.select_related("thread__space", "author"):
+        assert space_permissions.can_write_in_space(post.author, post.thread.space)
+
+
+def test_running_load_demo_twice_adds_no_forum_content(demo):
+    before = forum_snapshot()
+    assert "nothing changed" in load_demo()
+    assert forum_snapshot() == before
+
+
+def test_seeding_the_demo_forums_leaves_the_demo_people_their_full_posting_allowance(
+    db, settings
+):
+    from django.core.cache import cache
+
+    from forums import services
+    from forums.models import Thread
+
+    # Rate counters live in the cache and user ids repeat across rolled-back tests.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("forums:post-rate:*")
+    else:
+        cache.clear()
+    settings.DEBUG = True
+    settings.FORUMS_POST_RATE_LIMIT = (8, 60)
+    load_demo()
+    thread = Thread.objects.filter(space__slug="india-dialogue", closed_at=None).first()
+    for n in range(8):  # wrk.in wrote 5 posts while seeding; none of them counts
+        services.reply_to_thread(author=demo_user("wrk.in"), thread=thread, body=f"Reply {n}")

@@ -25,6 +25,7 @@ from accounts.models import Affiliation, Constituency, Country, Organization, Us
 from dialogue import services as dialogue_services
 from dialogue.models import Membership, Space
 from dialogue.permissions import can_moderate_space, forget_memberships
+from forums.demo import load_forums
 
 DEMO_PASSWORD = "tripartite-demo"
 # A well-known base32 secret (also printed): any authenticator app, or `oathtool --totp -b`.
@@ -75,7 +76,10 @@ class Report:
 
 
 class Command(BaseCommand):
-    help = "Load the demo countries, organizations, spaces and accounts (DEBUG only; idempotent)."
+    help = (
+        "Load the demo countries, organizations, spaces, accounts and forum threads "
+        "(DEBUG only; idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -221,6 +225,9 @@ class Command(BaseCommand):
 
         unverified, _ = self.user("unverified", "Unverified visitor")
         report.accounts.append((unverified.email, "Signed up, no affiliation", False))
+
+        # Threads, replies and supports in every space, written by the accounts above.
+        load_forums(report.count)
 
     def load_country(self, c: str, country_name: str, time_zone: str, country: Country) -> None:
         report, admin = self.report, self.admin
