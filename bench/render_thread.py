@@ -56,6 +56,7 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(email=USER_EMAIL))
     pages = {
+        "/healthz/ (baseline)": "/healthz/",
         "thread list": f"/s/{SPACE}/threads/",
         "thread page 1": f"/t/{thread.pk}/",
         f"thread page {last}": f"/t/{thread.pk}/?page={last}",
@@ -67,7 +68,7 @@ def main() -> None:
             args.dump.mkdir(parents=True, exist_ok=True)
             html = response.content.decode()
             html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="…"', html)
-            (args.dump / (name.replace(" ", "-") + ".html")).write_text(html)
+            (args.dump / (re.sub(r"[^a-z0-9]+", "-", name).strip("-") + ".html")).write_text(html)
         times, cpu = [], []
         for _ in range(args.n):
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -76,7 +77,7 @@ def main() -> None:
             cpu.append((time.process_time() - start_cpu) * 1000)
             assert response.status_code == 200
         # CPU time of this process is the steadier figure on a shared machine.
-        print(f"{name:16} wall: mean {statistics.mean(times):5.1f} median {statistics.median(times):5.1f}"
+        print(f"{name:20} wall: mean {statistics.mean(times):5.1f} median {statistics.median(times):5.1f}"
               f" min {min(times):5.1f} ms | CPU: mean {statistics.mean(cpu):5.1f}"
               f" median {statistics.median(cpu):5.1f} ms  ({args.n} requests)")
 

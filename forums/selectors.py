@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from accounts.models import TRIPARTITE_GROUPS, Constituency
 from dialogue.models import Space
@@ -71,13 +71,20 @@ class PostPage:
 
 
 def thread_page(thread: Thread, page: int) -> PostPage:
-    """Posts of ``page`` (clamped to the existing pages) with their authors and quotes."""
+    """Posts of ``page`` (clamped to the existing pages) with their authors and organizations,
+    and ``quote_number``, the number of the post each one quotes (None if none).
+
+    Only what the page shows is loaded: the quoted post's number rather than the whole quoted
+    post and its author, and not the Markdown source (the page shows the rendered HTML). Building
+    those extra model instances was a measurable part of a thread page (docs/benchmarks.md)."""
     num_pages = max(1, -(-thread.last_post_number // POSTS_PER_PAGE))
     page = min(max(page, 1), num_pages)
     first = (page - 1) * POSTS_PER_PAGE + 1
     posts = list(
         Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
-        .select_related("author", "author_organization", "quote_of", "quote_of__author")
+        .select_related("author", "author_organization")
+        .annotate(quote_number=F("quote_of__number"))
+        .defer("body_markdown")
         .order_by("number")
     )
     return PostPage(number=page, num_pages=num_pages, posts=posts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils.formats import get_format, localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -169,7 +170,9 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
     )
     profile_url = _url_maker("accounts:profile")
     group_labels = dict(Organization._meta.get_field("constituency").flatchoices)
+    reply_url = reverse("forums:reply", args=[thread.pk])
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
+    as_text = localize if settings.USE_THOUSAND_SEPARATOR else str
     for post in posts:
         post.tally = tallies[post.pk]
         post.is_supported = post.pk in mine
@@ -184,8 +187,13 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         post.shows_tally = not post.is_deleted and not post.is_hidden
         post.shows_edited_mark = post.edited_at is not None and not post.is_deleted
         post.can_quote = can_reply and post.shows_body and not post.is_hidden
-        # What the template shows, as ``{% url %}``, ``|date`` and ``|default`` would give it.
+        # What the template shows, as ``{% url %}``, ``|date``, ``|default`` and the rendering
+        # of numbers would give it (strings: rendering an int in a template localizes it).
         pk = post.pk
+        post.number_text = as_text(post.number)
+        post.tally_parts = [
+            (group, str(label), as_text(count)) for group, label, count in post.tally.counts
+        ]
         post.url = post_url(pk)
         post.support_url = support_url(pk)
         post.edit_url = edit_url(pk)
@@ -193,11 +201,18 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         post.history_url = history_url(pk)
         post.hide_url = hide_url(pk)
         post.restore_url = restore_url(pk)
-        post.quote_url = (
-            post_url(post.quote_of.pk) if post.quote_of_id and post.quote_of else None
-        )
+        post.quote_reply_url = f"{reply_url}?quote={pk}"
+        if "quote_number" in post.__dict__:  # from selectors.thread_page
+            quote_number = post.quote_number
+        else:
+            quote_number = post.quote_of.number if post.quote_of_id else None
+        if quote_number is not None:
+            post.quote_url = post_url(post.quote_of_id)
+            post.quote_number_text = as_text(quote_number)
+        else:
+            post.quote_url = None
         created = timezone.localtime(post.created_at)  # the viewer's zone, as |date does
-        post.created_iso = dateformat.format(created, "c")
+        post.created_iso = created.isoformat()  # what |date:"c" gives
         post.created_display = dateformat.format(created, datetime_format)
         if post.author is not None:
             post.author_url = profile_url(post.author.pk)
@@ -215,7 +230,6 @@ def _post_context(request: HttpRequest, thread: Thread) -> dict:
         "can_moderate": can_moderate,
         "can_reply": permissions.can_reply(request.user, thread),
         "show_names": can_see_people(request.user),
-        "reply_url": reverse("forums:reply", args=[thread.pk]),
         # The page's CSRF token as one hidden input, reused by every form of the page
         # ({% csrf_token %} masks the token afresh for each of the 50 support forms).
         "csrf_input": csrf_input(request),
