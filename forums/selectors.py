@@ -10,7 +10,7 @@ from django.db.models import Count, F, QuerySet
 from accounts.models import TRIPARTITE_GROUPS, Constituency
 from dialogue.models import Space
 from forums import permissions
-from forums.models import POSTS_PER_PAGE, Post, PostSupport, Thread
+from forums.models import POSTS_PER_PAGE, Post, PostSupport, TaggedThread, Thread
 
 
 def space_threads(user, space: Space, *, tag_slug: str | None = None) -> QuerySet[Thread]:
@@ -18,11 +18,27 @@ def space_threads(user, space: Space, *, tag_slug: str | None = None) -> QuerySe
     qs = permissions.visible_threads(user).filter(space=space)
     if tag_slug is not None:
         qs = qs.filter(tags__slug=tag_slug)
-    return (
-        qs.select_related("author", "author_organization")
-        .prefetch_related("tags")
-        .order_by("-is_pinned", "-last_activity_at", "-pk")
+    # Tags: attach_tags() on the page of threads (not prefetch_related, see there).
+    return qs.select_related("author", "author_organization").order_by(
+        "-is_pinned", "-last_activity_at", "-pk"
     )
+
+
+def attach_tags(threads: list[Thread]) -> None:
+    """Set ``thread.tag_list`` (the thread's tags, by name) on each
+    thread, in one query. ``prefetch_related("tags")`` also takes one query, but taggit's
+    manager builds a queryset per thread to hold the result, which cost more than the query."""
+    by_thread: dict[int, list] = {thread.pk: [] for thread in threads}
+    if by_thread:
+        items = (
+            TaggedThread.objects.filter(content_object_id__in=list(by_thread))
+            .select_related("tag")
+            .order_by("tag__name", "tag__pk")
+        )
+        for item in items:
+            by_thread[item.content_object_id].append(item.tag)
+    for thread in threads:
+        thread.tag_list = by_thread[thread.pk]
 
 
 def tagged_threads(user, tag_slug: str) -> QuerySet[Thread]:

@@ -6,6 +6,7 @@ see but may not do answers 403.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
@@ -64,12 +65,61 @@ def _post_url(post: Post) -> str:
     return f"{post.thread.get_absolute_url()}?page={post.page_number}#post-{post.number}"
 
 
+def _url_maker(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many pks: reverse once with a placeholder and fill the
+    pk in. Reversing costs tens of µs a call, and a thread page needs some 200 URLs."""
+    placeholder = "2147483647"
+    head, _sep, tail = reverse(name, args=[int(placeholder)]).partition(placeholder)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+class _Shown:
+    """What the long pages (a thread's posts, a list of threads) show of each row, prepared
+    in Python once per page: the same text as ``{% url %}``, ``|date`` and
+    ``get_constituency_display`` in the template, at a fraction of the cost (issue #3,
+    docs/benchmarks.md)."""
+
+    def __init__(self) -> None:
+        self.profile_url = _url_maker("accounts:profile")
+        self.group_labels = dict(Organization._meta.get_field("constituency").flatchoices)
+        self.datetime_format = get_format("SHORT_DATETIME_FORMAT")
+        # Rendering an int in a template localizes it; these strings are what it gives.
+        self.as_text = localize if settings.USE_THOUSAND_SEPARATOR else str
+
+    def author(self, obj: Post | Thread) -> None:
+        """``author_url``, ``author_org_name`` and ``author_group_label`` for the author line
+        (the markup of forums/_author.html, inlined by the list templates)."""
+        if obj.author is not None:
+            obj.author_url = self.profile_url(obj.author.pk)
+        org = obj.author_organization
+        if org is not None:
+            obj.author_org_name = org.acronym or org.name  # |default
+            obj.author_group_label = self.group_labels.get(org.constituency, org.constituency)
+
+    def moment(self, value) -> tuple[str, str]:
+        """``<time datetime>`` and the displayed text, in the viewer's time zone as |date."""
+        local = timezone.localtime(value)
+        return local.isoformat(), dateformat.format(local, self.datetime_format)
+
+
 # --- Lists ------------------------------------------------------------------------------------
 
 
 def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None) -> dict:
     threads = selectors.space_threads(request.user, space, tag_slug=tag_slug)
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.attach_tags(page.object_list)
+    shown = _Shown()
+    thread_url = _url_maker("forums:thread")
+    tag_url = functools.cache(lambda slug: reverse("forums:tag", args=[space.slug, slug]))
+    for thread in page.object_list:
+        thread.url = thread_url(thread.pk)
+        shown.author(thread)
+        thread.last_activity_iso, thread.last_activity_display = shown.moment(
+            thread.last_activity_at
+        )
+        thread.tag_links = [(tag_url(tag.slug), tag.name) for tag in thread.tag_list]
     return {
         "space": space,
         "page": page,
@@ -142,22 +192,12 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
 # --- A thread ---------------------------------------------------------------------------------
 
 
-def _url_maker(name: str) -> Callable[[int], str]:
-    """``reverse(name, args=[pk])`` for many pks: reverse once with a placeholder and fill the
-    pk in. Reversing costs tens of µs a call, and a thread page needs some 200 URLs."""
-    placeholder = "2147483647"
-    head, _sep, tail = reverse(name, args=[int(placeholder)]).partition(placeholder)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bool) -> None:
     """Attach what the viewer may do with each post (predicates are memoised per request, so
     this adds no queries) and the support tallies (two queries for the whole page).
 
-    Also prepares what ``forums/_posts.html`` shows of each post — URLs, dates in the viewer's
-    time zone, the author's group label — in plain Python: doing it with ``{% url %}``,
-    ``|date`` and ``get_constituency_display`` in the template cost about a millisecond a post
-    (issue #3, docs/benchmarks.md)."""
+    Also prepares what ``forums/_posts.html`` shows of each post (URLs, numbers, dates, the
+    author line; see ``_Shown``): doing it in the template cost about a millisecond a post."""
     ids = [p.pk for p in posts]
     tallies = selectors.support_tallies(ids)
     mine = selectors.supported_by(user, ids)
@@ -168,11 +208,9 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         for name in ("post", "support_post", "edit_post", "delete_post", "post_history",
                      "hide_post", "restore_post")
     )
-    profile_url = _url_maker("accounts:profile")
-    group_labels = dict(Organization._meta.get_field("constituency").flatchoices)
     reply_url = reverse("forums:reply", args=[thread.pk])
-    datetime_format = get_format("SHORT_DATETIME_FORMAT")
-    as_text = localize if settings.USE_THOUSAND_SEPARATOR else str
+    shown = _Shown()
+    as_text = shown.as_text
     for post in posts:
         post.tally = tallies[post.pk]
         post.is_supported = post.pk in mine
@@ -211,15 +249,8 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
             post.quote_number_text = as_text(quote_number)
         else:
             post.quote_url = None
-        created = timezone.localtime(post.created_at)  # the viewer's zone, as |date does
-        post.created_iso = created.isoformat()  # what |date:"c" gives
-        post.created_display = dateformat.format(created, datetime_format)
-        if post.author is not None:
-            post.author_url = profile_url(post.author.pk)
-        org = post.author_organization
-        if org is not None:
-            post.author_org_name = org.acronym or org.name
-            post.author_group_label = group_labels.get(org.constituency, org.constituency)
+        post.created_iso, post.created_display = shown.moment(post.created_at)
+        shown.author(post)
 
 
 def _post_context(request: HttpRequest, thread: Thread) -> dict:
