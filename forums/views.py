@@ -26,6 +26,8 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format, localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -211,6 +213,13 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
     reply_url = reverse("forums:reply", args=[thread.pk])
     shown = _Shown()
     as_text = shown.as_text
+    label_htmls: dict[str, str] = {}
+
+    def label_html(group: str, label) -> str:
+        if group not in label_htmls:
+            label_htmls[group] = escape(label)
+        return label_htmls[group]
+
     for post in posts:
         post.tally = tallies[post.pk]
         post.is_supported = post.pk in mine
@@ -229,9 +238,15 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         # of numbers would give it (strings: rendering an int in a template localizes it).
         pk = post.pk
         post.number_text = as_text(post.number)
-        post.tally_parts = [
-            (group, str(label), as_text(count)) for group, label, count in post.tally.counts
-        ]
+        # The tally's spans, built here rather than by a loop in the template (a nested loop
+        # per post was a good part of the page). Group codes and numbers need no escaping;
+        # the labels are translated and escaped once a page.
+        post.tally_html = mark_safe(  # labels escaped; codes and numbers are safe as they are
+            " · ".join(
+                f'<span class="tally tally-{group}">{label_html(group, label)} {as_text(count)}</span>'
+                for group, label, count in post.tally.counts
+            )
+        )
         post.url = post_url(pk)
         post.support_url = support_url(pk)
         post.edit_url = edit_url(pk)
