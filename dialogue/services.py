@@ -154,6 +154,15 @@ def appoint_caucus_moderator(
         raise ValidationError(_("This is not a caucus."))
     if not permissions.is_eligible(user, space):
         raise ValidationError(_("This person is not a verified member of the caucus's group."))
+    # Only the first: once a caucus has a moderator it admits and appoints its own people.
+    # (Locks the caucus row so two staff cannot both appoint a "first" one.)
+    Space.objects.select_for_update().filter(pk=space.pk).first()
+    if Membership.objects.filter(
+        space=space, status=Status.ACTIVE, role=Role.MODERATOR
+    ).exists():
+        raise ValidationError(
+            _("This caucus already has a moderator; its moderators appoint any others.")
+        )
     membership = _activate(
         space=space, user=user, role=Role.MODERATOR, acted_by=actor
     )

@@ -21,6 +21,17 @@ def test_appointing_a_caucus_moderator_is_audited_on_the_caucus(world):
     assert entry.actor == world.user("staff")
 
 
+def test_staff_cannot_appoint_moderators_to_a_caucus_that_has_one(world):
+    # The caucus runs itself once it has a moderator: staff appoint only the first (or a new
+    # first one, when none is left), never a second moderator over the caucus's head.
+    caucus = world.space("in-workers")  # moderated by ``caucus-moderator``
+    with pytest.raises(ValidationError):
+        services.appoint_caucus_moderator(
+            actor=world.user("staff"), space=caucus, user=world.user("in-workers")
+        )
+    assert not Membership.objects.filter(space=caucus, user=world.user("in-workers")).exists()
+
+
 def test_only_staff_appoint_a_caucus_first_moderator(world):
     with pytest.raises(PermissionDenied):
         services.appoint_caucus_moderator(
