@@ -672,3 +672,13 @@ def test_a_focal_point_finds_their_page_from_their_organization_page(as_user, wo
     page = as_user(world.user("member")).get(AFFILIATIONS).content.decode()
     assert f'href="{FOCAL}"' not in page
 
+
+def test_staff_can_deactivate_an_account_without_affiliation_from_its_profile(as_user, world):
+    person = world.user("unverified")
+    url = reverse("accounts:profile", args=[person.pk])
+    page = as_user(world.user("staff")).get(url).content.decode()
+    assert reverse("accounts:deactivate_user", args=[person.pk]) in page
+    for key in ("member", "focal-point"):
+        page = as_user(world.user(key)).get(url).content.decode()
+        assert reverse("accounts:deactivate_user", args=[person.pk]) not in page
+
