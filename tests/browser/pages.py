@@ -29,6 +29,17 @@ VISITOR_PAGES = (
     "/accounts/password/reset/",
 )
 
+# The forum pages a member of the India dialogue sees. ``/t/1/`` is the first demo thread
+# (forums/demo.py: India's pinned floor-wage thread, with replies, supports and tags): the
+# browser server's database is fresh each session, so load_demo's ids are stable.
+FORUM_PAGES = (
+    "/s/india-dialogue/threads/",
+    "/s/india-dialogue/threads/new/",
+    "/t/1/",
+    "/s/india-dialogue/tags/minimum-wage/",
+    "/tags/minimum-wage/",
+)
+
 SIGNED_IN_VISITS = (
     Visit(
         "gov.in@demo.example.org",  # verified member, no special role
@@ -43,6 +54,7 @@ SIGNED_IN_VISITS = (
             "/accounts/password/change/",
             "/accounts/2fa/",
             "/accounts/2fa/totp/activate/",
+            *FORUM_PAGES,
         ),
     ),
     Visit(
