@@ -727,3 +727,13 @@ def test_the_server_error_page_renders_without_a_request(world):
     page = loader.get_template("500.html").render()
     assert "Something went wrong" in page
 
+
+def test_a_form_sent_without_its_csrf_token_gets_a_page_that_says_what_to_do(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.user("member"))
+    response = client.post(url("leave", world.space("in")))
+    assert response.status_code == 403
+    assert "The form could not be sent" in response.content.decode()
+
