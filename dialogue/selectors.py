@@ -216,6 +216,17 @@ def pending_requests(space: Space) -> QuerySet[Membership]:
     )
 
 
+def is_last_moderator(membership: Membership) -> bool:
+    """No other active moderator in the membership's space."""
+    return not (
+        Membership.objects.filter(
+            space_id=membership.space_id, status=ACTIVE, role=Membership.Role.MODERATOR
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 def pending_request_count(space: Space) -> int:
     """How many requests to join wait for the space's moderators (for its moderators only)."""
     return Membership.objects.filter(space=space, status=Membership.Status.PENDING).count()
@@ -242,6 +253,7 @@ __all__ = [
     "child_spaces",
     "directory_for",
     "directory_spaces",
+    "is_last_moderator",
     "open_invitations",
     "pending_request_count",
     "pending_requests",

@@ -82,6 +82,12 @@ def _own_actions(user, space: Space, membership: Membership | None) -> dict[str,
         "can_join": permissions.can_join_space(user, space),
         "can_request": permissions.can_request_to_join(user, space),
         "can_leave": permissions.can_leave_space(user, space),
+        # The service refuses to let the last moderator leave: say so instead of a button
+        # that can only fail (one query, for moderators only).
+        "is_last_moderator": membership is not None
+        and membership.role == Membership.Role.MODERATOR
+        and membership.status == Membership.Status.ACTIVE
+        and selectors.is_last_moderator(membership),
         "can_respond": permissions.can_respond_to_invitation(user, space),
         "can_cancel": membership is not None and membership.status == Membership.Status.PENDING,
     }

@@ -737,3 +737,12 @@ def test_a_form_sent_without_its_csrf_token_gets_a_page_that_says_what_to_do(wor
     assert response.status_code == 403
     assert "The form could not be sent" in response.content.decode()
 
+
+def test_the_last_moderator_is_told_to_appoint_another_instead_of_a_leave_button(world, login):
+    caucus = world.space("in-workers")
+    page = login(world.user("caucus-moderator")).get(caucus.get_absolute_url()).content.decode()
+    assert url("leave", caucus) not in page
+    assert "You are the last moderator" in page
+    page = login(world.user("member")).get(caucus.get_absolute_url()).content.decode()
+    assert url("leave", caucus) in page
+
