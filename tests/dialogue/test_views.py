@@ -746,3 +746,13 @@ def test_the_last_moderator_is_told_to_appoint_another_instead_of_a_leave_button
     page = login(world.user("member")).get(caucus.get_absolute_url()).content.decode()
     assert url("leave", caucus) in page
 
+
+def test_a_space_without_members_says_so_on_its_home_and_management_pages(world, login):
+    regional = world.space("regional")  # nobody has joined it in the world
+    page = login(world.user("member")).get(regional.get_absolute_url()).content.decode()
+    assert "No members yet." in page
+    page = login(world.user("staff")).get(url("members", regional)).content.decode()
+    assert "No members yet." in page
+    page = login(world.user("member")).get(world.space("in").get_absolute_url()).content.decode()
+    assert "No members yet." not in page
+
