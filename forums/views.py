@@ -26,6 +26,7 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format, localize
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -277,8 +278,9 @@ def _post_context(request: HttpRequest, thread: Thread) -> dict:
         "can_reply": permissions.can_reply(request.user, thread),
         "show_names": can_see_people(request.user),
         # The page's CSRF token as one hidden input, reused by every form of the page
-        # ({% csrf_token %} masks the token afresh for each of the 50 support forms).
-        "csrf_input": csrf_input(request),
+        # ({% csrf_token %} masks the token afresh for each of the 50 support forms). Lazy,
+        # as {% csrf_token %} is: a page without forms does not touch the CSRF cookie.
+        "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
     }
 
 
