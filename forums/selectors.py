@@ -85,6 +85,12 @@ class PostPage:
     def page_range(self) -> range:
         return range(1, self.num_pages + 1)
 
+    @property
+    def paginator(self) -> PostPage:
+        """dialogue/_pagination.html reads ``page.paginator.num_pages`` (Django's Page API);
+        without this the thread page said "Page 1 of " with no total."""
+        return self
+
 
 def thread_page(thread: Thread, page: int) -> PostPage:
     """Posts of ``page`` (clamped to the existing pages) with their authors and organizations,
