@@ -681,4 +681,3 @@ def test_staff_can_deactivate_an_account_without_affiliation_from_its_profile(as
     for key in ("member", "focal-point"):
         page = as_user(world.user(key)).get(url).content.decode()
         assert reverse("accounts:deactivate_user", args=[person.pk]) not in page
-

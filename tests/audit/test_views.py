@@ -52,9 +52,7 @@ def _actions(world):
     ]  # fmt: skip
 
 
-def test_moderator_focal_point_and_staff_actions_record_the_address_they_came_from(
-    world, client
-):
+def test_moderator_focal_point_and_staff_actions_record_the_address_they_came_from(world, client):
     for actor_key, url, data, action in _actions(world):
         before = AuditEntry.objects.count()
         response = _client(client, world.user(actor_key)).post(url, data, REMOTE_ADDR=ADDRESS)

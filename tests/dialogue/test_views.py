@@ -321,9 +321,7 @@ def _messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-@pytest.mark.parametrize(
-    "form,other", [("invite", "jp-workers"), ("admit_adviser", "in-workers")]
-)
+@pytest.mark.parametrize("form,other", [("invite", "jp-workers"), ("admit_adviser", "in-workers")])
 def test_moderators_cannot_tell_an_unknown_address_from_an_ineligible_person(
     world, login, form, other
 ):
@@ -387,9 +385,7 @@ def test_member_management_page_lists_pending_active_and_the_adviser_form_for_ca
     assert url("admit_adviser", world.space("in")) not in country_page
 
 
-def test_member_management_offers_no_removal_or_demotion_of_the_moderator_themselves(
-    world, login
-):
+def test_member_management_offers_no_removal_or_demotion_of_the_moderator_themselves(world, login):
     caucus = world.space("in-workers")
     moderator = world.user("caucus-moderator")
     page = login(moderator).get(url("members", caucus)).content.decode()
@@ -438,9 +434,7 @@ def test_member_management_answers_404_to_non_moderators(world, login, key, spac
     assert target.status == membership(space, target.user).status
 
 
-def test_staff_see_the_member_list_on_a_space_home_they_may_read_but_never_a_caucus_s(
-    world, login
-):
+def test_staff_see_the_member_list_on_a_space_home_they_may_read_but_never_a_caucus_s(world, login):
     # Staff see profiles and manage these members already (accounts.permissions.can_see_people).
     client = login(world.user("staff"))
     page = client.get(world.space("in-private").get_absolute_url()).content.decode()
@@ -755,4 +749,3 @@ def test_a_space_without_members_says_so_on_its_home_and_management_pages(world,
     assert "No members yet." in page
     page = login(world.user("member")).get(world.space("in").get_absolute_url()).content.decode()
     assert "No members yet." not in page
-
