@@ -37,10 +37,18 @@ def create_organization(
 ) -> Organization:
     if not actor.is_staff:
         raise PermissionDenied(_("Only staff create organizations."))
-    organization = Organization(name=name, acronym=acronym, constituency=constituency, country=country)
+    organization = Organization(
+        name=name, acronym=acronym, constituency=constituency, country=country
+    )
     organization.full_clean()
     organization.save()
-    record(actor=actor, action="organization.create", target=organization, organization=organization, request=request)
+    record(
+        actor=actor,
+        action="organization.create",
+        target=organization,
+        organization=organization,
+        request=request,
+    )
     return organization
 
 
@@ -133,9 +141,32 @@ def _end_verified_affiliation(
     affiliation.decided_at = timezone.now()
     affiliation.decided_by = actor if actor is not None and actor.is_authenticated else None
     affiliation.reason = reason
-    affiliation.save(update_fields=["status", "is_focal_point", "decided_at", "decided_by", "reason"])
-    end_memberships_for_affiliation(affiliation=affiliation, actor=actor, reason=reason, request=request)
+    affiliation.save(
+        update_fields=["status", "is_focal_point", "decided_at", "decided_by", "reason"]
+    )
+    end_memberships_for_affiliation(
+        affiliation=affiliation, actor=actor, reason=reason, request=request
+    )
     permissions.forget_standing(affiliation.user)
+
+
+def _replace_affiliation(
+    *, actor: User, previous: Affiliation, successor: Organization, request: HttpRequest | None
+) -> None:
+    """One verified affiliation at a time: end ``previous`` (locked by the caller) because
+    the person now belongs to ``successor``, and say so in the previous organization's log."""
+    reason = _("Replaced by a verified affiliation to %(organization)s.") % {
+        "organization": successor
+    }
+    _end_verified_affiliation(actor=actor, affiliation=previous, reason=reason, request=request)
+    record(
+        actor=actor,
+        action="affiliation.replace",
+        target=previous.user,
+        organization=previous.organization,
+        reason=reason,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -147,7 +178,11 @@ def verify_affiliation(
     One verified affiliation at a time: verifying a new one ends the user's previous one (and
     the memberships that stood on it) in the same transaction.
     """
-    affiliation = Affiliation.objects.select_for_update().select_related("user", "organization").get(pk=affiliation.pk)
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=affiliation.pk)
+    )
     if not permissions.can_decide_affiliation(actor, affiliation):
         raise PermissionDenied(_("You cannot decide this request."))
     previous = (
@@ -156,12 +191,8 @@ def verify_affiliation(
         .first()
     )
     if previous is not None:
-        _end_verified_affiliation(
-            actor=actor,
-            affiliation=previous,
-            reason=_("Replaced by a verified affiliation to %(organization)s.")
-            % {"organization": affiliation.organization},
-            request=request,
+        _replace_affiliation(
+            actor=actor, previous=previous, successor=affiliation.organization, request=request
         )
     affiliation.status = Affiliation.Status.VERIFIED
     affiliation.decided_at = timezone.now()
@@ -184,7 +215,11 @@ def verify_affiliation(
 def reject_affiliation(
     *, actor: User, affiliation: Affiliation, reason: str, request: HttpRequest | None = None
 ) -> Affiliation:
-    affiliation = Affiliation.objects.select_for_update().select_related("user", "organization").get(pk=affiliation.pk)
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=affiliation.pk)
+    )
     if not permissions.can_decide_affiliation(actor, affiliation):
         raise PermissionDenied(_("You cannot decide this request."))
     affiliation.status = Affiliation.Status.REJECTED
@@ -210,7 +245,11 @@ def revoke_affiliation(
 ) -> Affiliation:
     """End a verified affiliation: its memberships end in the same transaction, the person's
     live connections to those spaces close after commit."""
-    affiliation = Affiliation.objects.select_for_update().select_related("user", "organization").get(pk=affiliation.pk)
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=affiliation.pk)
+    )
     if not permissions.can_revoke_affiliation(actor, affiliation):
         raise PermissionDenied(_("You cannot revoke this affiliation."))
     if not reason.strip():
@@ -311,12 +350,8 @@ def accept_invitation(
         .first()
     )
     if previous is not None and previous.organization_id != invitation.organization_id:
-        _end_verified_affiliation(
-            actor=user,
-            affiliation=previous,
-            reason=_("Replaced by a verified affiliation to %(organization)s.")
-            % {"organization": invitation.organization},
-            request=request,
+        _replace_affiliation(
+            actor=user, previous=previous, successor=invitation.organization, request=request
         )
     elif previous is not None:
         raise ValidationError(_("You are already a verified member of this organization."))
@@ -398,7 +433,9 @@ def create_user(*, email: str, password: str | None, display_name: str = "", **e
 
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, display_name=display_name, **extra)
+            user = User.objects.create_user(
+                email=email, password=password, display_name=display_name, **extra
+            )
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     except IntegrityError as exc:
         raise ValidationError(_("An account with this email address already exists.")) from exc

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "affiliation.verify": _("Affiliation verified"),
     "affiliation.reject": _("Affiliation request rejected"),
     "affiliation.revoke": _("Affiliation revoked"),
+    "affiliation.replace": _("Affiliation replaced by another organization's"),
     "affiliation.invite": _("Colleague invited"),
     "affiliation.invite.accept": _("Invitation accepted"),
     "affiliation.invite.cancel": _("Invitation cancelled"),

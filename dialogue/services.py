@@ -126,9 +126,7 @@ def add_country(
         name=_("%(country)s tripartite dialogue") % {"country": name},
         slug=slugify(f"{name}-dialogue"),
         kind=Space.Kind.COUNTRY,
-        description=_(
-            "Government, employers and workers of %(country)s discuss between meetings."
-        )
+        description=_("Government, employers and workers of %(country)s discuss between meetings.")
         % {"country": name},
         country=country,
         visibility=Space.Visibility.PUBLIC,
@@ -157,15 +155,11 @@ def appoint_caucus_moderator(
     # Only the first: once a caucus has a moderator it admits and appoints its own people.
     # (Locks the caucus row so two staff cannot both appoint a "first" one.)
     Space.objects.select_for_update().filter(pk=space.pk).first()
-    if Membership.objects.filter(
-        space=space, status=Status.ACTIVE, role=Role.MODERATOR
-    ).exists():
+    if Membership.objects.filter(space=space, status=Status.ACTIVE, role=Role.MODERATOR).exists():
         raise ValidationError(
             _("This caucus already has a moderator; its moderators appoint any others.")
         )
-    membership = _activate(
-        space=space, user=user, role=Role.MODERATOR, acted_by=actor
-    )
+    membership = _activate(space=space, user=user, role=Role.MODERATOR, acted_by=actor)
     record(
         actor=actor,
         action="membership.appoint_first_moderator",
@@ -266,7 +260,9 @@ def leave_space(*, user: User, space: Space) -> Membership:
 
 def _is_last_moderator(membership: Membership) -> bool:
     return not (
-        Membership.objects.filter(space_id=membership.space_id, status=Status.ACTIVE, role=Role.MODERATOR)
+        Membership.objects.filter(
+            space_id=membership.space_id, status=Status.ACTIVE, role=Role.MODERATOR
+        )
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -276,7 +272,9 @@ def _is_last_moderator(membership: Membership) -> bool:
 
 
 def _moderated_membership(actor: User, membership: Membership) -> Membership:
-    locked = Membership.objects.select_for_update().select_related("space", "user").get(pk=membership.pk)
+    locked = (
+        Membership.objects.select_for_update().select_related("space", "user").get(pk=membership.pk)
+    )
     _require(
         permissions.can_moderate_space(actor, locked.space),
         _("You do not moderate this space."),
@@ -293,8 +291,16 @@ def approve_request(
         raise ValidationError(_("This request is no longer pending."))
     if not permissions.is_eligible(membership.user, membership.space):
         raise ValidationError(_("This person is no longer eligible for this space."))
-    membership = _activate(space=membership.space, user=membership.user, role=Role.MEMBER, acted_by=actor)
-    record(actor=actor, action="membership.approve", target=membership.user, space=membership.space, request=request)
+    membership = _activate(
+        space=membership.space, user=membership.user, role=Role.MEMBER, acted_by=actor
+    )
+    record(
+        actor=actor,
+        action="membership.approve",
+        target=membership.user,
+        space=membership.space,
+        request=request,
+    )
     return membership
 
 
@@ -309,7 +315,14 @@ def reject_request(
     membership.acted_by = actor
     membership.updated_at = timezone.now()
     membership.save(update_fields=["status", "acted_by", "updated_at"])
-    record(actor=actor, action="membership.reject", target=membership.user, space=membership.space, reason=reason, request=request)
+    record(
+        actor=actor,
+        action="membership.reject",
+        target=membership.user,
+        space=membership.space,
+        reason=reason,
+        request=request,
+    )
     return membership
 
 
@@ -349,8 +362,17 @@ def remove_member(
     membership.updated_at = timezone.now()
     membership.save(update_fields=["status", "acted_by", "updated_at"])
     permissions.forget_memberships(membership.user)
-    record(actor=actor, action="membership.remove", target=membership.user, space=membership.space, reason=reason, request=request)
-    close_connections_on_commit([membership.user_id], space_ids=[membership.space_id], reason="removed")
+    record(
+        actor=actor,
+        action="membership.remove",
+        target=membership.user,
+        space=membership.space,
+        reason=reason,
+        request=request,
+    )
+    close_connections_on_commit(
+        [membership.user_id], space_ids=[membership.space_id], reason="removed"
+    )
     return membership
 
 
@@ -400,7 +422,9 @@ def admit_adviser(
     if existing is not None and existing.status == Status.ACTIVE:
         raise ValidationError(_("This person is already in the caucus."))
     membership = _activate(space=space, user=user, role=Role.ADVISER, acted_by=actor)
-    record(actor=actor, action="membership.admit_adviser", target=user, space=space, request=request)
+    record(
+        actor=actor, action="membership.admit_adviser", target=user, space=space, request=request
+    )
     return membership
 
 
@@ -411,28 +435,33 @@ def end_memberships_for_affiliation(
     *, affiliation: Affiliation, actor: User | None, reason: str, request: HttpRequest | None = None
 ) -> list[int]:
     """End every live membership of the affiliation's user that stood on it (call inside the
-    transaction that ends the affiliation). Their connections to those spaces close after
+    transaction that ends the affiliation); ``reason`` is kept by the affiliation's own entry. Their connections to those spaces close after
     commit. Returns the affected space ids."""
     memberships = list(
         Membership.objects.select_for_update()
-        .filter(user_id=affiliation.user_id, status__in=[Status.ACTIVE, Status.PENDING, Status.INVITED])
+        .filter(
+            user_id=affiliation.user_id, status__in=[Status.ACTIVE, Status.PENDING, Status.INVITED]
+        )
         .select_related("space")
     )
     space_ids = [m.space_id for m in memberships]
     now = timezone.now()
     for membership in memberships:
         was_active = membership.status == Status.ACTIVE
-        membership.status = Status.REMOVED if was_active else Status.REJECTED
+        # Not a moderator's removal: once verified again the person may rejoin or ask again
+        # like anyone eligible (REMOVED would bar them from self-service for good).
+        membership.status = Status.LEFT
         membership.acted_by = actor if actor is not None and actor.is_authenticated else None
         membership.updated_at = now
         membership.save(update_fields=["status", "acted_by", "updated_at"])
         if was_active:
+            # The reason was written for the person and their organization; the space's
+            # moderators only learn that the membership ended with the affiliation.
             record(
                 actor=actor,
                 action="membership.end_with_affiliation",
                 target=affiliation.user,
                 space=membership.space,
-                reason=reason,
                 request=request,
             )
     permissions.forget_memberships(affiliation.user)

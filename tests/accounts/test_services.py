@@ -197,3 +197,44 @@ def test_only_the_organizations_focal_point_or_staff_invite(world):
     assert services.invite_colleague(
         actor=world.user("staff"), organization=world.orgs["jp-workers"], email="a@b.org"
     )
+
+
+def test_a_replaced_affiliation_is_logged_for_the_organization_it_leaves(world):
+    member = world.user("member")
+    new = services.request_affiliation(user=member, organization=world.orgs["in-employers"])
+    services.verify_affiliation(actor=world.user("staff"), affiliation=new)
+    entry = AuditEntry.objects.get(action="affiliation.replace")
+    assert entry.organization == world.orgs["in-workers"]
+    assert entry.target_id == str(member.pk)
+
+
+def test_the_reason_for_a_revocation_stays_with_the_organization_not_the_spaces(world):
+    member = world.user("member")
+    affiliation = Affiliation.objects.get(user=member, status=Affiliation.Status.VERIFIED)
+    services.revoke_affiliation(
+        actor=world.user("focal-point"), affiliation=affiliation, reason="Private matter"
+    )
+    ended = AuditEntry.objects.filter(
+        action="membership.end_with_affiliation", target_id=str(member.pk)
+    )
+    assert ended.count() == 3  # the India space, the workers' caucus, the private space
+    assert not ended.filter(reason__contains="Private matter").exists()
+
+
+def test_someone_verified_again_may_rejoin_the_spaces_their_old_affiliation_gave(world):
+    from dialogue import permissions as space_permissions
+    from dialogue import services as space_services
+
+    member = world.user("member")
+    affiliation = Affiliation.objects.get(user=member, status=Affiliation.Status.VERIFIED)
+    services.revoke_affiliation(
+        actor=world.user("focal-point"), affiliation=affiliation, reason="x"
+    )
+    again = services.request_affiliation(user=member, organization=world.orgs["in-workers"])
+    services.verify_affiliation(actor=world.user("focal-point"), affiliation=again)
+    member = type(member).objects.get(pk=member.pk)
+    space = world.space("in")
+    assert space_permissions.can_join_space(member, space)
+    space_services.join_space(user=member, space=space)
+    assert space_permissions.can_read_space(member, world.space("in-private")) is False
+    assert space_permissions.can_request_to_join(member, world.space("in-workers"))
