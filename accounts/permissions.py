@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import TRIPARTITE_GROUPS, Affiliation, AffiliationInvitation, Organization, User
+from accounts.models import (
+    TRIPARTITE_GROUPS,
+    Affiliation,
+    AffiliationInvitation,
+    Organization,
+    User,
+)
 
 _CACHE_ATTR = "_tripartite_standing"
 
