@@ -31,5 +31,12 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests last: their session-scoped Playwright (sync API) keeps an event loop
     # running in the main thread, so any later test that touches the database outside a
     # function-scoped fixture raises SynchronousOnlyOperation. A stable sort keeps the order
-    # pytest-django chose (its hook runs first) for everything else.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # pytest-django chose (its hook runs first) for everything else. Browser tests outside
+    # tests/browser start and stop their own Playwright, which the sync API refuses while
+    # that session's loop runs: they go before tests/browser.
+    def order(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser") is None:
+            return 0
+        return 2 if "tests/browser/" in item.nodeid else 1
+
+    items.sort(key=order)
