@@ -38,6 +38,7 @@ ACTION_LABELS = {
     # Forums
     "forums.post.hide": _("Post hidden"),
     "forums.post.restore": _("Post restored"),
+    "forums.flag.dismiss": _("Flag dismissed"),
     "forums.thread.lock": _("Thread locked"),
     "forums.thread.unlock": _("Thread unlocked"),
     "forums.thread.pin": _("Thread pinned"),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from forums.markdown import MAX_LENGTH
+from forums.models import PostFlag
 
 BODY_HELP = _(
     "Markdown: **bold**, *italic*, [link](https://…), > quote, - list. HTML is shown as typed."
@@ -83,3 +84,22 @@ class MoveForm(forms.Form):
     def __init__(self, *args, spaces=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_space"].queryset = spaces
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why should a moderator look at this post?"),
+        choices=PostFlag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the moderators of this space see your flag and note."),
+    )
+
+
+class ReviewHideForm(ReasonForm):
+    post = forms.IntegerField(widget=forms.HiddenInput)

@@ -231,3 +231,72 @@ class PostSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} supports {self.post}"
+
+
+class PostFlag(models.Model):
+    """A member's report that a post needs a moderator's look. Open until a moderator of the
+    post's space hides the post (which resolves every open flag on it) or dismisses the flag.
+    Only the space's moderators see flags (a caucus's: its own moderators only)."""
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        ABUSIVE = "abusive", _("Abusive")
+        SPAM = "spam", _("Spam")
+        CONFIDENTIAL = "confidential", _("Confidential information")
+        OTHER = "other", _("Other")
+
+    class Resolution(models.TextChoices):
+        HIDDEN = "hidden", _("Post hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="flags"
+    )
+    # SET_NULL: the report stays useful to moderators after the reporter's account is gone.
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("flagged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_flags",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("flagged"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=Resolution.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "flagged_by"],
+                condition=Q(resolved_at__isnull=True),
+                name="forums_postflag_one_open_per_user",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["post"], condition=Q(resolved_at__isnull=True), name="forums_flag_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} — {self.post}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -16,7 +16,7 @@ from django.http import Http404
 from accounts.permissions import get_standing
 from dialogue import permissions as space_permissions
 from dialogue.models import Membership, Space
-from forums.models import Post, Thread
+from forums.models import Post, PostFlag, Thread
 
 # --- Querysets --------------------------------------------------------------------------------
 
@@ -139,6 +139,46 @@ def can_support_post(user, post: Post) -> bool:
 
 def can_hide_post(user, post: Post) -> bool:
     return can_moderate_thread(user, post.thread)
+
+
+def may_flag_in_thread(user, thread: Thread) -> bool:
+    """The part of ``can_flag_post`` shared by every post of a thread page (no queries beyond
+    the memoised space checks): active writers of the space who can read the thread."""
+    return can_read_thread(user, thread) and space_permissions.can_write_in_space(
+        user, thread.space
+    )
+
+
+def can_flag_post_here(user, post: Post) -> bool:
+    """``can_flag_post`` without the "already flagged" lookup (for the thread page's forms;
+    the service refuses a second open flag with a clear message)."""
+    return (
+        not post.is_deleted
+        and not post.is_hidden
+        and not _is_author(user, post)
+        and may_flag_in_thread(user, post.thread)
+    )
+
+
+def can_flag_post(user, post: Post) -> bool:
+    """Flag a post for the moderators: an active writer of the space who can read it, not
+    the author, and without an open flag of their own on it."""
+    if not can_flag_post_here(user, post):
+        return False
+    return not PostFlag.objects.filter(
+        post=post, flagged_by_id=get_standing(user).user_id, resolved_at__isnull=True
+    ).exists()
+
+
+def visible_flags(user) -> QuerySet[PostFlag]:
+    """Flags this user may see: those on posts of spaces they moderate (a caucus's flags only
+    to its own moderators; staff never see caucus flags — ``moderated_spaces`` decides)."""
+    moderated = space_permissions.moderated_spaces(user).values("pk")
+    return PostFlag.objects.filter(post__thread__space__in=moderated)
+
+
+def can_resolve_flag(user, flag: PostFlag) -> bool:
+    return space_permissions.can_moderate_space(user, flag.post.thread.space)
 
 
 # --- Fetch and authorize in one step ----------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Count, F, QuerySet
 from accounts.models import TRIPARTITE_GROUPS, Constituency
 from dialogue.models import Space
 from forums import permissions
-from forums.models import POSTS_PER_PAGE, Post, PostSupport, TaggedThread, Thread
+from forums.models import POSTS_PER_PAGE, Post, PostFlag, PostSupport, TaggedThread, Thread
 
 
 def space_threads(user, space: Space, *, tag_slug: str | None = None) -> QuerySet[Thread]:
@@ -152,3 +152,56 @@ def supported_by(user, post_ids: list[int]) -> set[int]:
             "post_id", flat=True
         )
     )
+
+
+# --- Flags (callers have checked that the user moderates ``space``) ------------------------------
+
+
+def open_flag_count(space: Space) -> int:
+    """Posts of the space with at least one open flag (the "Review queue (N)" link)."""
+    return (
+        PostFlag.objects.filter(post__thread__space=space, resolved_at__isnull=True)
+        .values("post_id")
+        .distinct()
+        .count()
+    )
+
+
+def flagged_posts(space: Space) -> QuerySet[Post]:
+    """Posts of the space with open flags, the longest-waiting first, with their open count."""
+    from django.db.models import Min, Q
+
+    # Not ``filter(flags__resolved_at__isnull=True)``: through the reverse join that also
+    # matches posts without any flag.
+    open_flags = Q(flags__resolved_at__isnull=True)
+    flagged = PostFlag.objects.filter(resolved_at__isnull=True).values("post_id")
+    return (
+        Post.objects.filter(thread__space=space, pk__in=flagged)
+        .annotate(
+            open_flag_count=Count("flags", filter=open_flags),
+            first_flagged_at=Min("flags__created_at", filter=open_flags),
+        )
+        .select_related("thread", "author", "author_organization")
+        .order_by("first_flagged_at", "pk")
+    )
+
+
+def attach_open_flags(posts: list[Post]) -> None:
+    """Set ``post.open_flags`` (with who flagged) and ``post.reason_counts`` on each post, in
+    one query."""
+    by_post: dict[int, list[PostFlag]] = {post.pk: [] for post in posts}
+    if by_post:
+        flags = (
+            PostFlag.objects.filter(post_id__in=list(by_post), resolved_at__isnull=True)
+            .select_related("flagged_by")
+            .order_by("created_at", "pk")
+        )
+        for flag in flags:
+            by_post[flag.post_id].append(flag)
+    labels = dict(PostFlag.Reason.choices)
+    for post in posts:
+        post.open_flags = by_post[post.pk]
+        counts: dict[str, int] = {}
+        for flag in post.open_flags:
+            counts[flag.reason] = counts.get(flag.reason, 0) + 1
+        post.reason_counts = [(labels[code], n) for code, n in counts.items()]

@@ -34,10 +34,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
 from accounts.permissions import can_see_people
-from dialogue.permissions import get_space_for_user, moderated_spaces
+from dialogue.permissions import can_moderate_space, get_space_for_user, moderated_spaces
 from forums import permissions, selectors, services
-from forums.forms import CloseForm, EditPostForm, MoveForm, ReasonForm, ReplyForm, ThreadForm
-from forums.models import THREADS_PER_PAGE, Post, Thread
+from forums.forms import (
+    CloseForm,
+    EditPostForm,
+    FlagForm,
+    MoveForm,
+    ReasonForm,
+    ReplyForm,
+    ReviewHideForm,
+    ThreadForm,
+)
+from forums.models import THREADS_PER_PAGE, Post, PostFlag, Thread
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -129,6 +138,10 @@ def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None) ->
         "threads": page.object_list,
         "can_start": permissions.can_start_thread(request.user, space),
         "tags": permissions.visible_tags_in_space(request.user, space).order_by("name")[:40],
+        # Moderators only: one count query, whatever the number of flags.
+        "open_flag_count": selectors.open_flag_count(space)
+        if can_moderate_space(request.user, space)
+        else None,
     }
 
 
@@ -211,6 +224,11 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         for name in ("post", "support_post", "edit_post", "delete_post", "post_history",
                      "hide_post", "restore_post")
     )
+    flag_url = _url_maker("forums:flag_post")
+    # The per-post part of permissions.can_flag_post; a second open flag of the same person is
+    # refused by the service (no lookup per post here).
+    may_flag = permissions.may_flag_in_thread(user, thread)
+    viewer_id = user.pk if user.is_authenticated else None
     reply_url = reverse("forums:reply", args=[thread.pk])
     shown = _Shown()
     as_text = shown.as_text
@@ -231,6 +249,12 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
             can_moderate or permissions.can_view_post_history(user, post)
         )
         post.can_hide = can_moderate
+        post.can_flag = (
+            may_flag
+            and not post.is_deleted
+            and not post.is_hidden
+            and (viewer_id is None or post.author_id != viewer_id)
+        )
         post.shows_body = not post.is_deleted and (not post.is_hidden or can_moderate)
         post.shows_tally = not post.is_deleted and not post.is_hidden
         post.shows_edited_mark = post.edited_at is not None and not post.is_deleted
@@ -255,6 +279,7 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         post.history_url = history_url(pk)
         post.hide_url = hide_url(pk)
         post.restore_url = restore_url(pk)
+        post.flag_url = flag_url(pk)
         post.quote_reply_url = f"{reply_url}?quote={pk}"
         if "quote_number" in post.__dict__:  # from selectors.thread_page
             quote_number = post.quote_number
@@ -281,6 +306,8 @@ def _post_context(request: HttpRequest, thread: Thread) -> dict:
         # ({% csrf_token %} masks the token afresh for each of the 50 support forms). Lazy,
         # as {% csrf_token %} is: a page without forms does not touch the CSRF cookie.
         "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
+        # The flag form's reason choices, built once for the page's 50 disclosures.
+        "flag_reasons": PostFlag.Reason.choices,
     }
 
 
@@ -553,3 +580,104 @@ def moderate_thread(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- Flags and the review queue -------------------------------------------------------------------
+
+
+@GET_POST
+def flag_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Flag a post for the space's moderators (the thread page has this form in a disclosure
+    under each post; this page is where it lands when something needs saying)."""
+    post = permissions.get_post_for_user(request.user, pk)
+    if (response := _require_signed_in(request)) is not None:
+        return response
+    if not permissions.can_flag_post_here(request.user, post):
+        raise PermissionDenied(_("You cannot flag this post."))
+    status = 200
+    if request.method == "POST":
+        form = FlagForm(request.POST)
+        if form.is_valid():
+            try:
+                services.flag_post(user=request.user, post=post, **form.cleaned_data)
+            except ValidationError as error:
+                _form_error(form, error)
+                status = 409 if error.code == "already_flagged" else 400
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The post is flagged; the moderators of this space will look at it."),
+                )
+                return HttpResponseRedirect(_post_url(post))
+        else:
+            status = 400
+    else:
+        form = FlagForm()
+    return render(
+        request,
+        "forums/post_flag.html",
+        {"post": post, "thread": post.thread, "space": post.thread.space, "form": form},
+        status=status,
+    )
+
+
+@GET_POST
+def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open flags of one space, grouped by post, for its moderators (404 for everyone else:
+    a caucus's queue exists only for its own moderators). POST hides one flagged post."""
+    space = get_space_for_user(request.user, slug, need="moderate")
+    status = 200
+    hide_error = None
+    if request.method == "POST":
+        form = ReviewHideForm(request.POST)
+        if form.is_valid():
+            post = (
+                Post.objects.filter(
+                    thread__in=permissions.visible_threads(request.user),
+                    thread__space=space,
+                    pk=form.cleaned_data["post"],
+                )
+                .select_related("thread", "thread__space")
+                .first()
+            )
+            if post is None:
+                raise Http404("No such post here.")
+            services.hide_post(
+                actor=request.user, post=post, reason=form.cleaned_data["reason"], request=request
+            )
+            messages.success(request, _("The post is hidden and its flags are resolved."))
+            return redirect("forums:review", slug=space.slug)
+        status = 400
+        hide_error = form.errors.get("reason") or form.errors.get("post")
+    posts = selectors.flagged_posts(space)
+    page = Paginator(posts, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.attach_open_flags(page.object_list)
+    return render(
+        request,
+        "forums/review.html",
+        {
+            "space": space,
+            "page": page,
+            "posts": page.object_list,
+            "review": True,
+            "hide_error": hide_error,
+            "show_names": can_see_people(request.user),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def dismiss_flag(request: HttpRequest, slug: str, flag_pk: int) -> HttpResponse:
+    space = get_space_for_user(request.user, slug, need="moderate")
+    flag = (
+        PostFlag.objects.filter(post__thread__space=space, pk=flag_pk)
+        .select_related("post__thread__space")
+        .first()
+    )
+    if flag is None:
+        raise Http404("No such flag here.")
+    services.dismiss_flag(actor=request.user, flag=flag, request=request)
+    messages.success(request, _("The flag is dismissed."))
+    return redirect("forums:review", slug=space.slug)

@@ -14,6 +14,7 @@ from forums.services._common import (
     check_post_rate,
     thread_group,
 )
+from forums.services.flags import dismiss_flag, flag_post
 from forums.services.moderation import (
     close_thread,
     hide_post,
@@ -37,7 +38,9 @@ __all__ = [
     "check_post_rate",
     "close_thread",
     "delete_post",
+    "dismiss_flag",
     "edit_post",
+    "flag_post",
     "hide_post",
     "hide_thread",
     "lock_thread",

@@ -15,13 +15,14 @@ from audit.services import record
 from dialogue import permissions as space_permissions
 from dialogue.models import Space
 from forums import markdown, permissions
-from forums.models import Post, Thread
+from forums.models import Post, PostFlag, Thread
 from forums.services._common import (
     _broadcast,
     _clean_reason,
     _lock_thread_row,
     _require,
 )
+from forums.services.flags import resolve_open_flags
 from forums.signals import emit_on_commit
 
 # --- Moderation (audited) ---------------------------------------------------------------------
@@ -45,6 +46,8 @@ def hide_post(*, actor: User, post: Post, reason: str, request: HttpRequest | No
         timezone.now(),
     )
     post.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    # Hiding answers every open flag on the post (from the review queue or the thread page).
+    resolved = resolve_open_flags(actor=actor, post=post, resolution=PostFlag.Resolution.HIDDEN)
     record(
         actor=actor,
         action="forums.post.hide",
@@ -52,6 +55,7 @@ def hide_post(*, actor: User, post: Post, reason: str, request: HttpRequest | No
         space=post.thread.space,
         reason=reason,
         request=request,
+        details={"flags_resolved": resolved} if resolved else None,
     )
     emit_on_commit(
         "post.hidden",
