@@ -4,7 +4,8 @@ crawl cases for every forum URL pattern.
 ``seed_forum_canary(world)`` is called from ``tests.world.seed_canary``; ``forum_cases()`` is
 merged into ``tests.access.cases.CASES``. Everything the forums add to the caucus is here:
 a thread (title, opening post, an edit's revision), a quote reply, a post hidden with a
-reason, a closed thread's conclusion, a tag used only in the caucus (its *name* carries the
+reason, an open flag whose note carries the canary (only the caucus's moderators see
+it, in the review queue), a closed thread's conclusion, a tag used only in the caucus (its *name* carries the
 canary; its slug does not, since error pages may echo the path), a support, and a thread
 moved into the caucus from the public country space. For contrast the country space gets a
 public thread and a hidden one.
@@ -46,6 +47,10 @@ def seed_forum_canary(w: World) -> None:
             quote_of=opening,
         )
         services.support_post(user=caucus_moderator, post=opening)
+        agreed = thread.posts.get(number=2)
+        caucus_flag = services.flag_post(
+            user=member, post=agreed, reason="confidential", note=f"Flag note {CANARY}"
+        )
         rude = services.reply_to_thread(author=member, thread=thread, body=f"Rude {CANARY}")
         services.hide_post(actor=caucus_moderator, post=rude, reason=f"Hidden because {CANARY}")
 
@@ -81,6 +86,7 @@ def seed_forum_canary(w: World) -> None:
         "moved-thread": moved,
         "public-thread": public,
         "hidden-public-thread": hidden,
+        "caucus-flag": caucus_flag,
     }
 
 
@@ -151,6 +157,37 @@ def _tags(world: World):
     ]
 
 
+def _moderated_space_slugs(world: World):
+    """Review-queue pages: hidden from everyone who does not moderate the space."""
+    from dialogue.permissions import can_moderate_space
+    from tests.access.cases import Value
+
+    spaces = [(key, world.space(key)) for key in CRAWLED_FORUM_SPACES]
+    return [
+        Value(
+            space.slug,
+            hidden=lambda user, space=space: not can_moderate_space(user, space),
+            label=key,
+        )
+        for key, space in spaces
+    ]
+
+
+def _flags(world: World):
+    from dialogue.permissions import can_moderate_space
+    from tests.access.cases import Value
+
+    flag = world.forum["caucus-flag"]  # type: ignore[attr-defined]
+    caucus = world.space("in-workers")
+    return [
+        Value(
+            flag.pk,
+            hidden=lambda user: not can_moderate_space(user, caucus),
+            label="caucus flag",
+        )
+    ]
+
+
 def forum_cases() -> dict:
     from tests.access.cases import Case, space_slugs
 
@@ -173,4 +210,9 @@ def forum_cases() -> dict:
         "forums:post_history": post_page,
         "forums:hide_post": post_page,
         "forums:restore_post": post_page,
+        "forums:flag_post": post_page.posting(),
+        "forums:review": Case(values={"slug": _moderated_space_slugs}).posting(),
+        "forums:dismiss_flag": Case(
+            values={"slug": _moderated_space_slugs, "flag_pk": _flags}
+        ).posting(),
     }

@@ -39,6 +39,7 @@ def test_a_caucus_moderator_sees_the_canary_on_every_kind_of_forum_page(client, 
         reverse("forums:post_history", args=[opening.pk]),
         w.forum["closed-caucus-thread"].get_absolute_url(),
         w.forum["moved-thread"].get_absolute_url(),
+        reverse("forums:review", args=[caucus.slug]),
     ]
     for url in pages:
         response = client.get(url)
