@@ -33,7 +33,7 @@ def visible_threads(user) -> QuerySet[Thread]:
 def visible_posts(user) -> QuerySet[Post]:
     """Posts whose text this user may read (for search, notifications, profiles, counts):
     in visible threads, not deleted by their author, and not hidden (unless the user
-    moderates the space). Thread pages show placeholders for the others."""
+    moderates the space). Thread pages show a short notice ("deleted", "hidden") in place of the others."""
     moderated = space_permissions.moderated_spaces(user).values("pk")
     return Post.objects.filter(thread__in=visible_threads(user), is_deleted=False).filter(
         Q(is_hidden=False) | Q(thread__space__in=moderated)
@@ -198,7 +198,7 @@ def get_thread_for_user(user, pk: int) -> Thread:
 
 def get_post_for_user(user, pk: int) -> Post:
     """A post in a thread this user may see (hidden or deleted posts included: their pages
-    show placeholders); Http404 otherwise."""
+    show a "deleted" or "hidden" notice in their place); Http404 otherwise."""
     try:
         return (
             Post.objects.filter(thread__in=visible_threads(user))
