@@ -300,3 +300,90 @@ class PostFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+def attachment_upload_to(instance: PostAttachment, filename: str) -> str:
+    """A random, unguessable storage name; the person's file name is kept in
+    ``original_name`` and only ever sent in ``Content-Disposition``."""
+    import uuid
+
+    return f"forums/attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class PostAttachment(models.Model):
+    """A file attached to a post. Stored through Django's storage API under a random name and
+    served only by an access-checked view (``forums:attachment``): it is readable exactly when
+    its post is (``forums.permissions``)."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    # Sniffed from the content at upload, never taken from the browser.
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["post", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:attachment", args=[self.pk])
+
+
+class ThreadReadState(models.Model):
+    """How far a person has read a thread: the highest post number they have seen."""
+
+    # CASCADE both ways: read state is personal and meaningless without its thread.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_read_states"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    last_read_number = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("read state")
+        verbose_name_plural = _("read states")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="forums_readstate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.thread} to #{self.last_read_number}"
+
+
+class PostMention(models.Model):
+    """An @mention of an active member of the post's space, recorded when the post is written
+    or edited (in the same transaction), so notifications know whom to tell."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_mentions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="forums_mention_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="forums_mention_user")]
+
+    def __str__(self) -> str:
+        return f"{self.post} mentions {self.user}"
