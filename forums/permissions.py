@@ -10,6 +10,8 @@ alike). Everything inherits its space's rules from ``dialogue.permissions``:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -85,33 +87,89 @@ def can_reply(user, thread: Thread) -> bool:
     return _thread_open(thread) and space_permissions.can_write_in_space(user, thread.space)
 
 
-def _is_author(user, post: Post) -> bool:
+@dataclass(frozen=True, slots=True)
+class ThreadViewer:
+    """What one viewer may do in one thread, decided once (memoised space checks, no
+    queries of its own): the per-post predicates below are plain arithmetic on it, so a
+    thread page asks them for 50 posts at no cost (issue #3's benchmark)."""
+
+    user_id: int | None
+    thread_open: bool
+    can_write: bool
+    can_moderate: bool
+    can_support_here: bool
+    thread_hidden: bool
+    thread_closed: bool
+
+    def is_author(self, post: Post) -> bool:
+        return self.user_id is not None and post.author_id == self.user_id
+
+    def can_edit(self, post: Post) -> bool:
+        return (
+            self.is_author(post)
+            and not post.is_deleted
+            and not post.is_hidden
+            and self.thread_open
+            and self.can_write
+        )
+
+    def can_delete(self, post: Post) -> bool:
+        """Authors soft-delete their own posts (also in a locked thread: taking words back
+        is always allowed while one still belongs to the space)."""
+        return self.is_author(post) and not post.is_deleted and self.can_write
+
+    def can_view_history(self, post: Post) -> bool:
+        return self.is_author(post) or self.can_moderate
+
+    def can_support(self, post: Post) -> bool:
+        return (
+            self.can_support_here
+            and not post.is_deleted
+            and not post.is_hidden
+            and not self.thread_hidden
+            and not self.thread_closed
+            and not self.is_author(post)
+        )
+
+    def may_flag(self) -> bool:
+        """The part of flagging shared by every post of the thread: active writers of the
+        space who can read the thread (the caller has already checked reading)."""
+        return self.can_write
+
+    def can_flag_here(self, post: Post) -> bool:
+        return (
+            self.may_flag() and not post.is_deleted and not post.is_hidden
+            and not self.is_author(post)
+        )
+
+
+def thread_viewer(user, thread: Thread) -> ThreadViewer:
+    """The viewer's abilities in ``thread`` (read access is the caller's: a thread is only
+    ever in hand through ``get_thread_for_user``/``visible_threads``)."""
+    space = thread.space
     standing = get_standing(user)
-    return standing.is_authenticated and post.author_id == standing.user_id
+    can_write = space_permissions.can_write_in_space(user, space)
+    return ThreadViewer(
+        user_id=standing.user_id if standing.is_authenticated else None,
+        thread_open=_thread_open(thread),
+        can_write=can_write,
+        can_moderate=space_permissions.can_moderate_space(user, space),
+        can_support_here=can_write and can_support(user, space),
+        thread_hidden=thread.is_hidden,
+        thread_closed=thread.is_closed,
+    )
 
 
 def can_edit_post(user, post: Post) -> bool:
-    return (
-        _is_author(user, post)
-        and not post.is_deleted
-        and not post.is_hidden
-        and _thread_open(post.thread)
-        and space_permissions.can_write_in_space(user, post.thread.space)
-    )
+    return thread_viewer(user, post.thread).can_edit(post)
 
 
 def can_delete_post(user, post: Post) -> bool:
-    """Authors soft-delete their own posts (also in a locked thread: taking words back is
-    always allowed while one still belongs to the space)."""
-    return (
-        _is_author(user, post)
-        and not post.is_deleted
-        and space_permissions.can_write_in_space(user, post.thread.space)
-    )
+    return thread_viewer(user, post.thread).can_delete(post)
 
 
 def can_view_post_history(user, post: Post) -> bool:
-    return _is_author(user, post) or can_moderate_thread(user, post.thread)
+    return thread_viewer(user, post.thread).can_view_history(post)
 
 
 def can_support(user, space: Space) -> bool:
@@ -127,14 +185,7 @@ def can_support(user, space: Space) -> bool:
 
 
 def can_support_post(user, post: Post) -> bool:
-    return (
-        not post.is_deleted
-        and not post.is_hidden
-        and not post.thread.is_hidden
-        and not post.thread.is_closed
-        and not _is_author(user, post)
-        and can_support(user, post.thread.space)
-    )
+    return thread_viewer(user, post.thread).can_support(post)
 
 
 def can_hide_post(user, post: Post) -> bool:
@@ -142,21 +193,16 @@ def can_hide_post(user, post: Post) -> bool:
 
 
 def may_flag_in_thread(user, thread: Thread) -> bool:
-    """The part of ``can_flag_post`` shared by every post of a thread page (no queries beyond
-    the memoised space checks): active writers of the space who can read the thread."""
-    return can_read_thread(user, thread) and space_permissions.can_write_in_space(
-        user, thread.space
-    )
+    """The part of ``can_flag_post`` shared by every post of a thread page: active writers of
+    the space who can read the thread."""
+    return can_read_thread(user, thread) and thread_viewer(user, thread).may_flag()
 
 
 def can_flag_post_here(user, post: Post) -> bool:
     """``can_flag_post`` without the "already flagged" lookup (for the thread page's forms;
     the service refuses a second open flag with a clear message)."""
-    return (
-        not post.is_deleted
-        and not post.is_hidden
-        and not _is_author(user, post)
-        and may_flag_in_thread(user, post.thread)
+    return can_read_thread(user, post.thread) and thread_viewer(user, post.thread).can_flag_here(
+        post
     )
 
 
@@ -185,15 +231,20 @@ def can_resolve_flag(user, flag: PostFlag) -> bool:
 
 
 def get_thread_for_user(user, pk: int) -> Thread:
-    """The thread if this user may see it; Http404 for missing and forbidden alike."""
-    try:
-        return (
-            visible_threads(user)
-            .select_related("space", "space__parent", "author", "author_organization")
-            .get(pk=pk)
-        )
-    except Thread.DoesNotExist:
-        raise Http404("No such thread.") from None
+    """The thread if this user may see it; Http404 for missing and forbidden alike.
+
+    The same rule as ``visible_threads`` (the permission matrix checks that the predicates
+    and the querysets agree), asked as a predicate: a plain lookup by primary key and the
+    viewer's membership of that one space (memoised for the rest of the request), instead of
+    compiling the queryset's subqueries on every thread page (docs/benchmarks.md)."""
+    thread = (
+        Thread.objects.select_related("space", "space__parent", "author", "author_organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if thread is None or not can_read_thread(user, thread):
+        raise Http404("No such thread.")
+    return thread
 
 
 def get_post_for_user(user, pk: int) -> Post:

@@ -93,7 +93,11 @@ class _Shown:
 
     def __init__(self) -> None:
         self.profile_url = _url_maker("accounts:profile")
-        self.group_labels = dict(Organization._meta.get_field("constituency").flatchoices)
+        # Translated once a page (str): a lazy label is translated again at every use.
+        self.group_labels = {
+            code: str(label)
+            for code, label in Organization._meta.get_field("constituency").flatchoices
+        }
         self.datetime_format = get_format("SHORT_DATETIME_FORMAT")
         # Rendering an int in a template localizes it; these strings are what it gives.
         self.as_text = localize if settings.USE_THOUSAND_SEPARATOR else str
@@ -217,7 +221,7 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
     ids = [p.pk for p in posts]
     tallies = selectors.support_tallies(ids)
     mine = selectors.supported_by(user, ids)
-    can_support_here = permissions.can_support(user, thread.space)
+    viewer = permissions.thread_viewer(user, thread)
     can_reply = permissions.can_reply(user, thread)
     post_url, support_url, edit_url, delete_url, history_url, hide_url, restore_url = (
         _url_maker(f"forums:{name}")
@@ -225,36 +229,29 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
                      "hide_post", "restore_post")
     )
     flag_url = _url_maker("forums:flag_post")
-    # The per-post part of permissions.can_flag_post; a second open flag of the same person is
-    # refused by the service (no lookup per post here).
-    may_flag = permissions.may_flag_in_thread(user, thread)
-    viewer_id = user.pk if user.is_authenticated else None
     reply_url = reverse("forums:reply", args=[thread.pk])
     shown = _Shown()
     as_text = shown.as_text
+    opening_label = _("Opening post")
+    post_label = _("Post %(number)s")
     label_htmls: dict[str, str] = {}
 
     def label_html(group: str, label) -> str:
         if group not in label_htmls:
-            label_htmls[group] = escape(label)
+            label_htmls[group] = escape(str(label))  # str: escape() keeps a lazy string lazy
         return label_htmls[group]
 
     for post in posts:
         post.tally = tallies[post.pk]
         post.is_supported = post.pk in mine
-        post.can_edit = permissions.can_edit_post(user, post)
-        post.can_delete = permissions.can_delete_post(user, post)
-        post.can_support = can_support_here and permissions.can_support_post(user, post)
-        post.can_history = post.edited_at is not None and (
-            can_moderate or permissions.can_view_post_history(user, post)
-        )
+        post.can_edit = viewer.can_edit(post)
+        post.can_delete = viewer.can_delete(post)
+        post.can_support = viewer.can_support(post)
+        post.can_history = post.edited_at is not None and viewer.can_view_history(post)
         post.can_hide = can_moderate
-        post.can_flag = (
-            may_flag
-            and not post.is_deleted
-            and not post.is_hidden
-            and (viewer_id is None or post.author_id != viewer_id)
-        )
+        # The per-post part of permissions.can_flag_post; a second open flag of the same
+        # person is refused by the service (no lookup per post here).
+        post.can_flag = viewer.can_flag_here(post)
         post.shows_body = not post.is_deleted and (not post.is_hidden or can_moderate)
         post.shows_tally = not post.is_deleted and not post.is_hidden
         post.shows_edited_mark = post.edited_at is not None and not post.is_deleted
@@ -263,6 +260,9 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         # of numbers would give it (strings: rendering an int in a template localizes it).
         pk = post.pk
         post.number_text = as_text(post.number)
+        post.heading_text = opening_label if post.number == 1 else post_label % {
+            "number": post.number_text
+        }
         # The tally's spans, built here rather than by a loop in the template (a nested loop
         # per post was a good part of the page). Group codes and numbers need no escaping;
         # the labels are translated and escaped once a page.
@@ -306,8 +306,6 @@ def _post_context(request: HttpRequest, thread: Thread) -> dict:
         # ({% csrf_token %} masks the token afresh for each of the 50 support forms). Lazy,
         # as {% csrf_token %} is: a page without forms does not touch the CSRF cookie.
         "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
-        # The flag form's reason choices, built once for the page's 50 disclosures.
-        "flag_reasons": PostFlag.Reason.choices,
     }
 
 
@@ -587,8 +585,9 @@ def moderate_thread(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def flag_post(request: HttpRequest, pk: int) -> HttpResponse:
-    """Flag a post for the space's moderators (the thread page has this form in a disclosure
-    under each post; this page is where it lands when something needs saying)."""
+    """Flag a post for the space's moderators: the "Flag" link under each post of the
+    thread page leads here (a page of its own rather than a form under each of the page's
+    posts, which made the thread page half as fast again — docs/benchmarks.md)."""
     post = permissions.get_post_for_user(request.user, pk)
     if (response := _require_signed_in(request)) is not None:
         return response

@@ -44,7 +44,7 @@ def review_url(space) -> str:
 def test_a_member_flags_a_post_once_and_a_second_flag_is_refused_with_a_clear_message(client, forum, public_post):
     login(client, forum.user("member"))
     page = client.get(public_post.thread.get_absolute_url()).content.decode()
-    assert f'action="{flag_url(public_post)}"' in page  # the disclosure under the post
+    assert f'href="{flag_url(public_post)}"' in page  # the "Flag" link under the post
     response = client.post(flag_url(public_post), {"reason": "spam", "note": "An advert"}, follow=True)
     assert response.status_code == 200
     assert "The post is flagged" in response.content.decode()
