@@ -18,7 +18,9 @@ from taggit.models import TaggedItemBase
 
 from accounts.models import Constituency
 
-POSTS_PER_PAGE = 50
+# 25 a page, as forums commonly show (Discourse loads 20 at a time): a page of long posts stays
+# light at 360 px on a slow connection, and cheap to serve (decision 19, docs/benchmarks.md).
+POSTS_PER_PAGE = 25
 THREADS_PER_PAGE = 30
 
 

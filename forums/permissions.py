@@ -91,7 +91,7 @@ def can_reply(user, thread: Thread) -> bool:
 class ThreadViewer:
     """What one viewer may do in one thread, decided once (memoised space checks, no
     queries of its own): the per-post predicates below are plain arithmetic on it, so a
-    thread page asks them for 50 posts at no cost (issue #3's benchmark)."""
+    thread page asks them for a page of posts at no cost (issue #3's benchmark)."""
 
     user_id: int | None
     thread_open: bool

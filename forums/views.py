@@ -303,7 +303,7 @@ def _post_context(request: HttpRequest, thread: Thread) -> dict:
         "can_reply": permissions.can_reply(request.user, thread),
         "show_names": can_see_people(request.user),
         # The page's CSRF token as one hidden input, reused by every form of the page
-        # ({% csrf_token %} masks the token afresh for each of the 50 support forms). Lazy,
+        # ({% csrf_token %} masks the token afresh for each of the support forms). Lazy,
         # as {% csrf_token %} is: a page without forms does not touch the CSRF cookie.
         "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
     }
