@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,6 +24,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format, localize
@@ -35,6 +37,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Organization
 from accounts.permissions import can_see_people
 from dialogue.permissions import can_moderate_space, get_space_for_user, moderated_spaces
+from forums import attachments as attachment_rules
 from forums import permissions, selectors, services
 from forums.forms import (
     CloseForm,
@@ -189,7 +192,7 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("Only active members of this space can start threads."))
     status = 200
     if request.method == "POST":
-        form = ThreadForm(request.POST)
+        form = ThreadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 thread = services.start_thread(author=request.user, space=space, **form.cleaned_data)
@@ -225,6 +228,8 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
                      "hide_post", "restore_post")
     )
     flag_url = _url_maker("forums:flag_post")
+    files = attachment_rules.attachments_by_post(ids)  # one query for the page
+    attachment_url = _url_maker("forums:attachment")
     # The per-post part of permissions.can_flag_post; a second open flag of the same person is
     # refused by the service (no lookup per post here).
     may_flag = permissions.may_flag_in_thread(user, thread)
@@ -292,6 +297,13 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
             post.quote_url = None
         post.created_iso, post.created_display = shown.moment(post.created_at)
         shown.author(post)
+        # Files follow the text: none for a deleted post, a hidden one's for moderators only.
+        post.attachment_list = files[pk] if post.shows_body else []
+        for attachment in post.attachment_list:
+            attachment.url = attachment_url(attachment.pk)
+            kind = attachment_rules.kind_for(attachment.content_type)
+            attachment.kind_label = kind.label if kind else attachment.content_type
+            attachment.size_display = filesizeformat(attachment.size)
 
 
 def _post_context(request: HttpRequest, thread: Thread) -> dict:
@@ -357,7 +369,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     quote = None
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
             quote_id = form.cleaned_data.pop("quote_of")
             if quote_id:
@@ -681,3 +693,35 @@ def dismiss_flag(request: HttpRequest, slug: str, flag_pk: int) -> HttpResponse:
     services.dismiss_flag(actor=request.user, flag=flag, request=request)
     messages.success(request, _("The flag is dismissed."))
     return redirect("forums:review", slug=space.slug)
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream one attachment through the storage API, to those who may read its post (404 for
+    everyone else, and for a file missing from storage).
+
+    Images (sniffed at upload) are shown inline; everything else downloads. Either way the
+    browser is told not to guess the type (``nosniff``), the file runs in a sandbox with no
+    rights (``Content-Security-Policy``) and no shared cache keeps it."""
+    item = permissions.get_attachment_for_user(request.user, pk)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No such attachment.") from None
+    kind = attachment_rules.kind_for(item.content_type)
+    inline = kind is not None and kind.is_image
+    content_type = item.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = attachment_rules.content_disposition(
+        item.original_name, inline=inline
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
