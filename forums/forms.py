@@ -99,13 +99,42 @@ class EditPostForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = _body_field()
     language = _language_field()
+    remove_attachments = forms.TypedMultipleChoiceField(
+        label=_("Remove attached files"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachments = AttachmentsField(label=_("Attach more files"))
 
-    def __init__(self, *args, is_opening: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *args, is_opening: bool = False, attachments: list | tuple = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not is_opening:
             del self.fields["title"]
         else:
             self.fields["title"].required = True
+        self.existing_attachments = list(attachments)
+        if self.existing_attachments:
+            self.fields["remove_attachments"].choices = [
+                (a.pk, a.original_name) for a in self.existing_attachments
+            ]
+        else:
+            del self.fields["remove_attachments"]
+        self.fields["attachments"].help_text = _attachments_help()
+
+    def clean(self):
+        cleaned = super().clean()
+        removed = cleaned.get("remove_attachments") or []
+        kept = len(self.existing_attachments) - len(removed)
+        limit = attachment_rules.max_per_post()
+        if kept + len(cleaned.get("attachments") or []) > limit:
+            self.add_error(
+                "attachments",
+                _("A post may have at most %(limit)d attachments.") % {"limit": limit},
+            )
+        return cleaned
 
 
 class ReasonForm(forms.Form):

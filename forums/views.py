@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -413,17 +414,27 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied(_("You cannot edit this post."))
     status = 200
+    files = list(post.attachments.all())
     if request.method == "POST":
-        form = EditPostForm(request.POST, is_opening=post.is_opening)
+        form = EditPostForm(
+            request.POST, request.FILES, is_opening=post.is_opening, attachments=files
+        )
         if form.is_valid():
             try:
-                services.edit_post(
-                    editor=request.user,
-                    post=post,
-                    body=form.cleaned_data["body"],
-                    language=form.cleaned_data["language"],
-                    title=form.cleaned_data.get("title"),
-                )
+                with transaction.atomic():  # the text and the files change together, or neither
+                    services.edit_post(
+                        editor=request.user,
+                        post=post,
+                        body=form.cleaned_data["body"],
+                        language=form.cleaned_data["language"],
+                        title=form.cleaned_data.get("title"),
+                    )
+                    services.change_post_attachments(
+                        editor=request.user,
+                        post=post,
+                        add=form.cleaned_data["attachments"],
+                        remove=form.cleaned_data.get("remove_attachments") or (),
+                    )
             except ValidationError as error:
                 _form_error(form, error)
                 status = 400
@@ -435,6 +446,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditPostForm(
             initial={"body": post.body_markdown, "language": post.language, "title": post.thread.title},
             is_opening=post.is_opening,
+            attachments=files,
         )
     return render(
         request,

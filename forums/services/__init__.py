@@ -14,7 +14,7 @@ from forums.services._common import (
     check_post_rate,
     thread_group,
 )
-from forums.services.attachments import add_attachments
+from forums.services.attachments import add_attachments, change_post_attachments
 from forums.services.flags import dismiss_flag, flag_post
 from forums.services.moderation import (
     close_thread,
@@ -37,6 +37,7 @@ __all__ = [
     "MAX_TITLE",
     "RateLimited",
     "add_attachments",
+    "change_post_attachments",
     "check_post_rate",
     "close_thread",
     "delete_post",

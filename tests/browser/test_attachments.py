@@ -1,6 +1,6 @@
 """Forum attachments in a real browser: a Malaysian worker starts a thread with two files (by
 keyboard up to the file input), sees them listed under the post, downloads one; a refused file
-brings the reply form back with the text kept. Pages pass axe-core and do not scroll sideways
+brings the reply form back with the text kept; editing the post removes one file. Pages pass axe-core and do not scroll sideways
 at 360 px; the site's strict CSP holds throughout.
 
 Uses ``wrk.my@`` and the Malaysia dialogue, which no page-wide check (pages.py) visits."""
@@ -103,3 +103,19 @@ def test_a_member_attaches_files_by_keyboard_and_readers_download_them(new_conte
     expect(checker.locator("main")).to_contain_text("“logo.svg” is not a type we accept.")
     assert_accessible(checker)
     assert_no_horizontal_scroll(checker, 360)
+
+    # The author removes the image when editing (checkboxes, by keyboard: Space ticks one).
+    checker.goto(thread_path)
+    with checker.expect_navigation():
+        checker.locator("#post-1").get_by_role("link", name="Edit").click()
+    assert re.fullmatch(r"/p/\d+/edit/", path_of(checker)), path_of(checker)
+    assert_accessible(checker)
+    assert_no_horizontal_scroll(checker, 360)
+    checker.get_by_label("chart.png").focus()
+    checker.keyboard.press("Space")
+    expect(checker.get_by_label("chart.png")).to_be_checked()
+    with checker.expect_navigation():
+        checker.get_by_role("button", name="Save").click()
+    files = checker.locator("#post-1 ul.attachments li")
+    expect(files).to_have_count(1)
+    expect(files.nth(0)).to_contain_text(LONG_NAME)

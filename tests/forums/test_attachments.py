@@ -357,6 +357,94 @@ def test_the_per_post_limit_counts_files_already_attached(forum, public_thread, 
     assert post.attachments.count() == 1
 
 
+# --- Editing ------------------------------------------------------------------------------------------
+
+
+def test_the_author_removes_a_file_and_adds_another_when_editing(
+    client, forum, public_thread, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    post = services.reply_to_thread(
+        author=forum.user("in-workers"),
+        thread=public_thread,
+        body="Two files",
+        attachments=[upload("old.pdf", PDF_BYTES), upload("keep.png", PNG_BYTES)],
+    )
+    old, keep = post.attachments.order_by("pk")
+    login(client, forum.user("in-workers"))
+    url = reverse("forums:edit_post", args=[post.pk])
+    form = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in form and "old.pdf" in form and "keep.png" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "body": "Two files",
+                "language": "en",
+                "remove_attachments": [str(old.pk)],
+                "attachments": [upload("new.pdf", PDF_BYTES)],
+            },
+        )
+    assert response.status_code == 302
+    assert sorted(post.attachments.values_list("original_name", flat=True)) == [
+        "keep.png",
+        "new.pdf",
+    ]
+    assert not (tmp_path / old.file.name).exists()  # gone from storage once committed
+    assert (tmp_path / keep.file.name).exists()
+    assert client.get(old.get_absolute_url()).status_code == 404
+    post.refresh_from_db()
+    assert post.edited_at is not None
+    page = client.get(public_thread.get_absolute_url()).content.decode()
+    assert "new.pdf" in page and "old.pdf" not in page
+
+
+def test_editing_refuses_a_bad_file_or_one_too_many_and_changes_nothing(
+    client, forum, public_thread, settings
+):
+    settings.TRIPARTITE_ATTACHMENTS_PER_POST = 2
+    post = services.reply_to_thread(
+        author=forum.user("in-workers"),
+        thread=public_thread,
+        body="Original",
+        attachments=[upload("a.pdf", PDF_BYTES), upload("b.pdf", PDF_BYTES)],
+    )
+    login(client, forum.user("in-workers"))
+    url = reverse("forums:edit_post", args=[post.pk])
+    for files, message in (
+        ([upload("c.pdf", PDF_BYTES)], "A post may have at most 2 attachments."),
+        ([upload("page.pdf", HTML_BYTES)], "is not a type we accept."),
+    ):
+        response = client.post(
+            url, {"body": "Changed text", "language": "en", "attachments": files}
+        )
+        assert response.status_code == 400
+        text = response.content.decode()
+        assert message in text and "Changed text</textarea>" in text
+    post.refresh_from_db()
+    assert post.body_markdown == "Original" and post.attachments.count() == 2
+
+
+def test_only_the_author_changes_a_posts_files(forum, public_thread):
+    from django.core.exceptions import PermissionDenied
+
+    post = services.reply_to_thread(
+        author=forum.user("in-workers"),
+        thread=public_thread,
+        body="Mine",
+        attachments=[upload("mine.pdf", PDF_BYTES)],
+    )
+    with pytest.raises(PermissionDenied):
+        services.change_post_attachments(
+            editor=forum.user("moderator"), post=post, remove=[post.attachments.get().pk]
+        )
+    assert post.attachments.count() == 1
+
+
 # --- Storage ------------------------------------------------------------------------------------------
 
 
