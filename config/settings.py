@@ -323,6 +323,22 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Uploads and frames ---------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Forum attachments (forums/attachments.py): per-file size and per-post count. The proxy's
+# client_max_body_size must exceed count × size plus the form (deploy/nginx.conf: 60m).
+TRIPARTITE_ATTACHMENT_MAX_BYTES = int(env("TRIPARTITE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+TRIPARTITE_ATTACHMENTS_PER_POST = int(env("TRIPARTITE_ATTACHMENTS_PER_POST", "5"))
+# Above the per-post count, so choosing a few too many files gets the form's own message
+# (with the text kept) rather than Django's bare 400; files beyond this are refused outright.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Uploads over 2.5 MiB stream to a temporary file (Django's default), not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Stored files readable by the service account only (Django's default is world-readable).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+if TESTING and not env("MEDIA_ROOT"):
+    # The test suite keeps uploads in memory (tests that need the disk point MEDIA_ROOT at a
+    # temporary folder and switch back to FileSystemStorage); browser tests set MEDIA_ROOT.
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 WEBSOCKET_MAX_FRAME_BYTES = 64 * 1024
 # Re-join per-user groups this often (seconds); well inside channels-redis group expiry.
 WEBSOCKET_HEARTBEAT_SECONDS = 30

@@ -40,6 +40,7 @@ class DemoPost:
     language: str
     body: str
     quote: int | None = None  # number of the post it quotes
+    attachment: str = ""  # file name of a small generated PDF attached to the post
 
 
 @dataclass(frozen=True)
@@ -626,7 +627,8 @@ THREADS: tuple[DemoThread, ...] = (
                 "en",
                 "The four country dialogues are all discussing labour inspection. Which "
                 "practices worked in your country? We will compile the answers into a short "
-                "regional note for the next peer-learning session.",
+                "regional note for the next peer-learning session. The outline is attached.",
+                attachment="Regional note - outline.pdf",
             ),
             P(
                 "observer",
@@ -683,6 +685,7 @@ def _load_thread(
         body=opening.body,
         language=opening.language,
         tags=list(demo.tags),
+        attachments=_demo_files(opening),
     )
     count("forum threads")
     posts: dict[int, Post] = {1: Post.objects.get(thread=thread, number=1)}
@@ -693,6 +696,7 @@ def _load_thread(
             body=reply.body,
             language=reply.language,
             quote_of=posts[reply.quote] if reply.quote else None,
+            attachments=_demo_files(reply),
         )
         posts[post.number] = post
         count("forum replies")
@@ -716,3 +720,49 @@ def _backdate(thread: Thread, posts: list[Post], days_ago: int) -> None:
         last = start + timedelta(hours=5 * (post.number - 1), minutes=7 * (post.number - 1))
         Post.objects.filter(pk=post.pk).update(created_at=last)
     Thread.objects.filter(pk=thread.pk).update(created_at=start, last_activity_at=last)
+
+
+def _demo_files(post: DemoPost) -> list:
+    if not post.attachment:
+        return []
+    from django.core.files.base import ContentFile
+
+    title = post.attachment.rsplit(".", 1)[0]
+    return [ContentFile(_small_pdf(title, post.body), name=post.attachment)]
+
+
+def _small_pdf(title: str, text: str) -> bytes:
+    """A one-page PDF with a title and a few lines of text (Helvetica, ASCII), so the demo has
+    a real document to download."""
+    import textwrap
+
+    def escape(line: str) -> str:
+        line = line.encode("ascii", "replace").decode("ascii")
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    lines = [f"BT /F1 16 Tf 72 760 Td ({escape(title)}) Tj ET"]
+    for index, line in enumerate(textwrap.wrap(text, 80)):
+        lines.append(f"BT /F1 11 Tf 72 {730 - 16 * index} Td ({escape(line)}) Tj ET")
+    stream = "\n".join(lines).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+

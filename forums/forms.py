@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from forums import attachments as attachment_rules
 from forums.markdown import MAX_LENGTH
 from forums.models import PostFlag
 
@@ -29,6 +30,43 @@ def _language_field() -> forms.ChoiceField:
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one ``<input type="file" multiple>``; each is sniffed and checked
+    (``forums.attachments``) so the form shows every problem next to the kept text. The
+    service checks them again before storing them."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attach files"))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", attachment_rules.ACCEPT)
+
+    def clean(self, data, initial=None) -> list:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(AttachmentsField, self).clean(f, initial) for f in files]
+        attachment_rules.check_files(files)  # raises ValidationError listing every problem
+        return files
+
+
+def _attachments_help() -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return _(
+        "Optional: up to %(count)d files of at most %(size)s each — PDF, images (PNG, JPEG, "
+        "GIF, WebP), Word, Excel, PowerPoint, OpenDocument or plain text (.txt, .csv). If the "
+        "form comes back with an error, choose the files again."
+    ) % {
+        "count": attachment_rules.max_per_post(),
+        "size": filesizeformat(attachment_rules.max_bytes()),
+    }
+
+
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = _body_field(_("Opening post"))
@@ -39,25 +77,64 @@ class ThreadForm(forms.Form):
         max_length=250,
         help_text=_("Optional, separated by commas (at most 5)."),
     )
+    attachments = AttachmentsField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _attachments_help()
 
 
 class ReplyForm(forms.Form):
     body = _body_field()
     language = _language_field()
     quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    attachments = AttachmentsField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _attachments_help()
 
 
 class EditPostForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = _body_field()
     language = _language_field()
+    remove_attachments = forms.TypedMultipleChoiceField(
+        label=_("Remove attached files"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachments = AttachmentsField(label=_("Attach more files"))
 
-    def __init__(self, *args, is_opening: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *args, is_opening: bool = False, attachments: list | tuple = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not is_opening:
             del self.fields["title"]
         else:
             self.fields["title"].required = True
+        self.existing_attachments = list(attachments)
+        if self.existing_attachments:
+            self.fields["remove_attachments"].choices = [
+                (a.pk, a.original_name) for a in self.existing_attachments
+            ]
+        else:
+            del self.fields["remove_attachments"]
+        self.fields["attachments"].help_text = _attachments_help()
+
+    def clean(self):
+        cleaned = super().clean()
+        removed = cleaned.get("remove_attachments") or []
+        kept = len(self.existing_attachments) - len(removed)
+        limit = attachment_rules.max_per_post()
+        if kept + len(cleaned.get("attachments") or []) > limit:
+            self.add_error(
+                "attachments",
+                _("A post may have at most %(limit)d attachments.") % {"limit": limit},
+            )
+        return cleaned
 
 
 class ReasonForm(forms.Form):

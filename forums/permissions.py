@@ -18,7 +18,7 @@ from django.http import Http404
 from accounts.permissions import get_standing
 from dialogue import permissions as space_permissions
 from dialogue.models import Membership, Space
-from forums.models import Post, PostFlag, Thread
+from forums.models import Post, PostAttachment, PostFlag, Thread
 
 # --- Querysets --------------------------------------------------------------------------------
 
@@ -260,3 +260,28 @@ def get_post_for_user(user, pk: int) -> Post:
         )
     except Post.DoesNotExist:
         raise Http404("No such post.") from None
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+def visible_attachments(user) -> QuerySet[PostAttachment]:
+    """Attachments this user may download: exactly those of the posts whose text they may read
+    (``visible_posts``). A hidden post's files: the space's moderators only; a deleted post's:
+    nobody (the thread page shows neither its text nor its files)."""
+    return PostAttachment.objects.filter(post__in=visible_posts(user))
+
+
+def can_download_attachment(user, attachment: PostAttachment) -> bool:
+    post = attachment.post
+    if post.is_deleted or not can_read_thread(user, post.thread):
+        return False
+    return not post.is_hidden or can_moderate_thread(user, post.thread)
+
+
+def get_attachment_for_user(user, pk: int) -> PostAttachment:
+    """The attachment if this user may download it; Http404 for missing and forbidden alike."""
+    try:
+        return visible_attachments(user).get(pk=pk)
+    except PostAttachment.DoesNotExist:
+        raise Http404("No such attachment.") from None

@@ -14,7 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,6 +25,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format, localize
@@ -35,6 +38,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Organization
 from accounts.permissions import can_see_people
 from dialogue.permissions import can_moderate_space, get_space_for_user, moderated_spaces
+from forums import attachments as attachment_rules
 from forums import permissions, selectors, services
 from forums.forms import (
     CloseForm,
@@ -193,7 +197,7 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("Only active members of this space can start threads."))
     status = 200
     if request.method == "POST":
-        form = ThreadForm(request.POST)
+        form = ThreadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 thread = services.start_thread(author=request.user, space=space, **form.cleaned_data)
@@ -229,6 +233,8 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
                      "hide_post", "restore_post")
     )
     flag_url = _url_maker("forums:flag_post")
+    files = attachment_rules.attachments_by_post(ids)  # one query for the page
+    attachment_url = _url_maker("forums:attachment")
     reply_url = reverse("forums:reply", args=[thread.pk])
     shown = _Shown()
     as_text = shown.as_text
@@ -292,6 +298,13 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
             post.quote_url = None
         post.created_iso, post.created_display = shown.moment(post.created_at)
         shown.author(post)
+        # Files follow the text: none for a deleted post, a hidden one's for moderators only.
+        post.attachment_list = files[pk] if post.shows_body else []
+        for attachment in post.attachment_list:
+            attachment.url = attachment_url(attachment.pk)
+            kind = attachment_rules.kind_for(attachment.content_type)
+            attachment.kind_label = kind.label if kind else attachment.content_type
+            attachment.size_display = filesizeformat(attachment.size)
 
 
 def _post_context(request: HttpRequest, thread: Thread) -> dict:
@@ -355,7 +368,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     quote = None
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
             quote_id = form.cleaned_data.pop("quote_of")
             if quote_id:
@@ -399,17 +412,27 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied(_("You cannot edit this post."))
     status = 200
+    files = list(post.attachments.all())
     if request.method == "POST":
-        form = EditPostForm(request.POST, is_opening=post.is_opening)
+        form = EditPostForm(
+            request.POST, request.FILES, is_opening=post.is_opening, attachments=files
+        )
         if form.is_valid():
             try:
-                services.edit_post(
-                    editor=request.user,
-                    post=post,
-                    body=form.cleaned_data["body"],
-                    language=form.cleaned_data["language"],
-                    title=form.cleaned_data.get("title"),
-                )
+                with transaction.atomic():  # the text and the files change together, or neither
+                    services.edit_post(
+                        editor=request.user,
+                        post=post,
+                        body=form.cleaned_data["body"],
+                        language=form.cleaned_data["language"],
+                        title=form.cleaned_data.get("title"),
+                    )
+                    services.change_post_attachments(
+                        editor=request.user,
+                        post=post,
+                        add=form.cleaned_data["attachments"],
+                        remove=form.cleaned_data.get("remove_attachments") or (),
+                    )
             except ValidationError as error:
                 _form_error(form, error)
                 status = 400
@@ -421,6 +444,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditPostForm(
             initial={"body": post.body_markdown, "language": post.language, "title": post.thread.title},
             is_opening=post.is_opening,
+            attachments=files,
         )
     return render(
         request,
@@ -680,3 +704,35 @@ def dismiss_flag(request: HttpRequest, slug: str, flag_pk: int) -> HttpResponse:
     services.dismiss_flag(actor=request.user, flag=flag, request=request)
     messages.success(request, _("The flag is dismissed."))
     return redirect("forums:review", slug=space.slug)
+
+
+# --- Attachments ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream one attachment through the storage API, to those who may read its post (404 for
+    everyone else, and for a file missing from storage).
+
+    Images (sniffed at upload) are shown inline; everything else downloads. Either way the
+    browser is told not to guess the type (``nosniff``), the file runs in a sandbox with no
+    rights (``Content-Security-Policy``) and no shared cache keeps it."""
+    item = permissions.get_attachment_for_user(request.user, pk)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No such attachment.") from None
+    kind = attachment_rules.kind_for(item.content_type)
+    inline = kind is not None and kind.is_image
+    content_type = item.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = attachment_rules.content_disposition(
+        item.original_name, inline=inline
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

@@ -14,6 +14,7 @@ from forums.services._common import (
     check_post_rate,
     thread_group,
 )
+from forums.services.attachments import add_attachments, change_post_attachments
 from forums.services.flags import dismiss_flag, flag_post
 from forums.services.moderation import (
     close_thread,
@@ -35,6 +36,8 @@ __all__ = [
     "MAX_TAG_LENGTH",
     "MAX_TITLE",
     "RateLimited",
+    "add_attachments",
+    "change_post_attachments",
     "check_post_rate",
     "close_thread",
     "delete_post",

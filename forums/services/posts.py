@@ -24,6 +24,7 @@ from forums.services._common import (
     _require,
     check_post_rate,
 )
+from forums.services.attachments import add_attachments
 from forums.signals import emit_on_commit
 
 # --- Threads and posts ------------------------------------------------------------------------
@@ -38,6 +39,7 @@ def start_thread(
     body: str,
     language: str | None = None,
     tags: str | list[str] | tuple[str, ...] = (),
+    attachments=(),
 ) -> Thread:
     _require(permissions.can_start_thread(author, space), _("You cannot start a thread here."))
     title = _clean_title(title)
@@ -72,6 +74,8 @@ def start_thread(
         space_id=space.pk,
         actor_id=author.pk,
     )
+    if attachments:
+        add_attachments(post=post, files=attachments, user=author)
     return thread
 
 
@@ -83,6 +87,7 @@ def reply_to_thread(
     body: str,
     language: str | None = None,
     quote_of: Post | None = None,
+    attachments=(),
 ) -> Post:
     thread = _lock_thread_row(thread)
     _require(permissions.can_reply(author, thread), _("You cannot reply to this thread."))
@@ -117,6 +122,8 @@ def reply_to_thread(
         number=post.number,
         fragment=reverse("forums:post_fragment", args=[post.pk]),
     )
+    if attachments:
+        add_attachments(post=post, files=attachments, user=author)
     return post
 
 

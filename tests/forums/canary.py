@@ -7,7 +7,8 @@ a thread (title, opening post, an edit's revision), a quote reply, a post hidden
 reason, an open flag whose note carries the canary (only the caucus's moderators see
 it, in the review queue), a closed thread's conclusion, a tag used only in the caucus (its *name* carries the
 canary; its slug does not, since error pages may echo the path), a support, and a thread
-moved into the caucus from the public country space. For contrast the country space gets a
+moved into the caucus from the public country space, and attachments (on the opening post
+and on the hidden reply; their names and bytes carry the canary). For contrast the country space gets a
 public thread and a hidden one.
 """
 
@@ -80,6 +81,32 @@ def seed_forum_canary(w: World) -> None:
         moved.refresh_from_db()
         services.reply_to_thread(author=member, thread=moved, body=f"Now private: {CANARY}")
 
+        # Attachments: the caucus's (name and bytes carry the canary) on the opening post and
+        # on the hidden reply; for contrast the public thread's, on a post, a hidden post and
+        # a post its author deleted.
+        attachments = {
+            "caucus": services.add_attachments(
+                post=opening, files=[canary_pdf(f"Bottom line {CANARY}.pdf")], user=member
+            )[0],
+            "caucus-hidden-post": services.add_attachments(
+                post=rude, files=[canary_pdf(f"Rude {CANARY}.pdf")], user=member
+            )[0],
+            "public": services.add_attachments(
+                post=public.posts.get(number=1), files=[canary_pdf("Wage table.pdf", "public")],
+                user=member,
+            )[0],
+        }
+        off_topic = services.reply_to_thread(
+            author=member, thread=public, body="Off topic", attachments=[canary_pdf("Off.pdf", "x")]
+        )
+        services.hide_post(actor=w.user("moderator"), post=off_topic, reason="off topic")
+        regret = services.reply_to_thread(
+            author=member, thread=public, body="Regret", attachments=[canary_pdf("Gone.pdf", "x")]
+        )
+        services.delete_post(user=member, post=regret)
+        attachments["public-hidden-post"] = off_topic.attachments.get()
+        attachments["public-deleted-post"] = regret.attachments.get()
+
     w.forum = {  # type: ignore[attr-defined]
         "caucus-thread": thread,
         "closed-caucus-thread": closed,
@@ -87,7 +114,16 @@ def seed_forum_canary(w: World) -> None:
         "public-thread": public,
         "hidden-public-thread": hidden,
         "caucus-flag": caucus_flag,
+        "attachments": attachments,
     }
+
+
+def canary_pdf(name: str, text: str = CANARY):
+    """A small file that the attachment rules take for a PDF, carrying ``text``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = f"%PDF-1.4\n% {text}\n%%EOF\n".encode()
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 # --- Crawl cases ------------------------------------------------------------------------------
@@ -188,6 +224,24 @@ def _flags(world: World):
     ]
 
 
+def _attachments(world: World):
+    from forums.models import PostAttachment
+    from forums.permissions import can_download_attachment
+    from tests.access.cases import Value
+
+    values = []
+    for key, seeded in world.forum["attachments"].items():  # type: ignore[attr-defined]
+        item = PostAttachment.objects.select_related("post__thread__space").get(pk=seeded.pk)
+        values.append(
+            Value(
+                item.pk,
+                hidden=lambda user, a=item: not can_download_attachment(user, a),
+                label=f"attachment {key}",
+            )
+        )
+    return values
+
+
 def forum_cases() -> dict:
     from tests.access.cases import Case, space_slugs
 
@@ -212,6 +266,7 @@ def forum_cases() -> dict:
         "forums:restore_post": post_page,
         "forums:flag_post": post_page.posting(),
         "forums:review": Case(values={"slug": _moderated_space_slugs}).posting(),
+        "forums:attachment": Case(values={"pk": _attachments}),
         "forums:dismiss_flag": Case(
             values={"slug": _moderated_space_slugs, "flag_pk": _flags}
         ).posting(),
