@@ -79,6 +79,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(
             initial={
                 "display_name": user.display_name,
+                "handle": user.handle,
                 "preferred_language": user.preferred_language,
                 "time_zone": user.time_zone,
                 "gender": user.gender,
