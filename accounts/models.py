@@ -144,7 +144,7 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     # What others type after "@" to mention the person. Assigned at sign-up; unique
     # case-insensitively (constraint below); null only for rows made outside the services.
-    handle = models.CharField(
+    handle = models.CharField(  # noqa: DJ001 (NULL, not "", for "none yet": unique)
         _("handle"),
         max_length=HANDLE_MAX,
         null=True,

@@ -25,4 +25,5 @@ urlpatterns = [
     path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/hide/", views.hide_post, name="hide_post"),
     path("p/<int:pk>/restore/", views.restore_post, name="restore_post"),
+    path("s/<slug:slug>/mentions/", views.mention_suggest, name="mention_suggest"),
 ]

@@ -32,21 +32,28 @@ def assign_handles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='handle',
-            field=models.CharField(blank=True, max_length=30, null=True, validators=[accounts.models.validate_handle], verbose_name='handle'),
+            model_name="user",
+            name="handle",
+            field=models.CharField(
+                blank=True,
+                max_length=30,
+                null=True,
+                validators=[accounts.models.validate_handle],
+                verbose_name="handle",
+            ),
         ),
         migrations.RunPython(assign_handles, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('handle'), name='user_handle_unique_ci'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("handle"), name="user_handle_unique_ci"
+            ),
         ),
     ]
