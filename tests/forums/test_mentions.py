@@ -144,12 +144,13 @@ def test_the_sanitizer_keeps_the_mention_class_on_links_and_no_other_class():
         '<a class="button" href="/z">z</a>'
     )
     assert '<a class="mention" href="/people/1/"' in html
-    assert "evil" not in html and 'class="button"' not in html and '<p class=' not in html
+    assert "evil" not in html and 'class="button"' not in html and "<p class=" not in html
 
 
 def test_markdown_cannot_forge_a_mention_link(forum, thread):
     post = services.reply_to_thread(
-        author=forum.user("member"), thread=thread,
+        author=forum.user("member"),
+        thread=thread,
         body='<a class="mention" href="javascript:alert(1)">@x</a> and {: .mention}',
     )
     assert "<a " not in post.body_html
@@ -158,7 +159,9 @@ def test_markdown_cannot_forge_a_mention_link(forum, thread):
 # --- PostMention rows ---------------------------------------------------------------------------
 
 
-def test_mention_rows_are_written_with_the_post_before_the_transaction_commits(forum, thread, django_capture_on_commit_callbacks):
+def test_mention_rows_are_written_with_the_post_before_the_transaction_commits(
+    forum, thread, django_capture_on_commit_callbacks
+):
     government = forum.user("in-government")
     events = []
 
@@ -194,7 +197,9 @@ def test_a_failed_post_leaves_no_mention_behind(forum, thread):
     assert not PostMention.objects.filter(user=government).exists()
 
 
-def test_editing_adds_new_mentions_removes_dropped_ones_and_keeps_the_rest(forum, thread, django_capture_on_commit_callbacks):
+def test_editing_adds_new_mentions_removes_dropped_ones_and_keeps_the_rest(
+    forum, thread, django_capture_on_commit_callbacks
+):
     government, employers, observer = (
         forum.user(k) for k in ("in-government", "in-employers", "observer")
     )
@@ -236,7 +241,9 @@ def test_a_thread_started_with_a_mention_announces_it(forum, django_capture_on_c
     try:
         with django_capture_on_commit_callbacks(execute=True):
             services.start_thread(
-                author=forum.user("member"), space=forum.space("in"), title="t",
+                author=forum.user("member"),
+                space=forum.space("in"),
+                title="t",
                 body=f"cc @{government.handle}",
             )
     finally:
@@ -335,7 +342,9 @@ def test_the_autocomplete_costs_the_same_number_of_queries_at_two_sizes(client, 
     for n in (2, 12):
         for i in range(n):
             person = verified_user(
-                forum.orgs["in-workers"], email=f"q{n}-{i}@example.org", display_name=f"Query {n} {i}"
+                forum.orgs["in-workers"],
+                email=f"q{n}-{i}@example.org",
+                display_name=f"Query {n} {i}",
             )
             _activate(forum.space("in"), person)
         with CaptureQueriesContext(connection) as ctx:
