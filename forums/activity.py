@@ -32,7 +32,7 @@ def member_posts(viewer, person: User) -> QuerySet[Post]:
         .filter(author=person, is_hidden=False, thread__is_hidden=False)
         .select_related("thread", "thread__space")
         .only(
-            "number", "body_html", "created_at", "thread_id",
+            "number", "body_html", "language", "created_at", "thread_id",
             "thread__title", "thread__space_id", "thread__space__name", "thread__space__slug",
         )
         .order_by("-created_at", "-pk")
