@@ -132,3 +132,14 @@ def test_the_migration_gives_existing_accounts_distinct_handles():
     migration.assign_handles(Apps, None)
     handles = list(User.objects.order_by("pk").values_list("handle", flat=True))
     assert handles == ["same_name", "same_name2", f"member{third.pk}"]
+
+
+def test_signing_up_gives_a_handle_from_the_address(client):
+    password = "a sufficiently long new password 9"
+    make_user("other@example.org", handle="new.person")
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "new.person@example.org", "password1": password, "password2": password},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="new.person@example.org").handle == "new.person2"
