@@ -6,7 +6,8 @@ letter, digit or one of ``_ . % + / @ : = -`` (so ``someone@example.org`` and
 ``https://host/@name`` are not mentions), while it may follow any other character —
 punctuation, a space, or Japanese or Lao text written without spaces. A full stop or hyphen
 after the handle ends the sentence, not the handle (``thanks @wrk.in.``). Handles are matched
-case-insensitively. Nothing inside code spans, code blocks or link text is a mention.
+case-insensitively. Nothing inside code spans, code blocks, link text or a quotation (``>``)
+is a mention.
 
 Who can be mentioned: ``forums.permissions.mentionable_users`` — active members of the space
 whose membership stands on their current verified affiliation (so they can read it), not the
@@ -72,10 +73,13 @@ class MentionProcessor(InlineProcessor):
 
     ``links`` maps a lower-cased handle to (user id, handle, profile URL). ``found`` collects
     the user ids actually linked, in order. Inline patterns never run inside code spans and
-    blocks (their text is atomic); ``ANCESTOR_EXCLUDES`` keeps mentions out of link text.
+    blocks (their text is atomic); ``ANCESTOR_EXCLUDES`` keeps mentions out of link text and
+    quotations.
     """
 
-    ANCESTOR_EXCLUDES = ("a",)
+    # Link text is not a mention; nor is a quotation (someone else's words: a quote-reply
+    # must not mention again everyone the quoted post mentioned).
+    ANCESTOR_EXCLUDES = ("a", "blockquote")
 
     def __init__(self, links: dict[str, tuple[int, str, str]]) -> None:
         super().__init__(MENTION_PATTERN)

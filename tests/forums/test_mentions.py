@@ -72,9 +72,12 @@ def test_a_mention_of_a_member_becomes_a_link_to_their_profile(forum, thread):
     assert mentioned_ids(post) == {government.pk}
 
 
-def test_mentions_in_code_and_in_link_text_stay_text(forum, thread):
+def test_mentions_in_code_link_text_and_quotations_stay_text(forum, thread):
     h = handle(forum, "in-government")
-    body = f"`@{h}`\n\n    @{h} in a code block\n\n[ask @{h}](https://example.org)"
+    body = (
+        f"`@{h}`\n\n    @{h} in a code block\n\n[ask @{h}](https://example.org)\n\n"
+        f"> quoting @{h} and **@{h}**"
+    )
     post = services.reply_to_thread(author=forum.user("member"), thread=thread, body=body)
     assert 'class="mention"' not in post.body_html
     assert f"<code>@{h}</code>" in post.body_html
