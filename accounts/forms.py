@@ -25,6 +25,15 @@ class ProfileForm(forms.Form):
             "How other people see you. Leave empty to use the first part of your email address."
         ),
     )
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=30,
+        required=False,  # left empty: the current handle stays
+        help_text=_(
+            "Others type @ and your handle to mention you in a post. 3 to 30 characters: "
+            "letters A–Z, digits, “_”, “.” or “-”."
+        ),
+    )
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=settings.LANGUAGES,
@@ -44,6 +53,9 @@ class ProfileForm(forms.Form):
             "between groups and genders in meetings and events."
         ),
     )
+
+    def clean_handle(self) -> str | None:
+        return self.cleaned_data["handle"].strip().lstrip("@") or None
 
 
 def grouped_organization_choices(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 import zoneinfo
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +41,69 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+# --- Handles (the name after "@" in a post) ---------------------------------------------------
+
+HANDLE_MIN, HANDLE_MAX = 3, 30
+# Letters, digits, "_", "." and "-"; starts and ends with a letter or a digit, so a handle at
+# the end of a sentence ("thanks @wrk.in.") reads without its full stop.
+HANDLE_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$")
+
+
+def validate_handle(value: str) -> None:
+    if not HANDLE_MIN <= len(value) <= HANDLE_MAX or not HANDLE_RE.match(value):
+        raise ValidationError(
+            _(
+                "A handle has %(min)d to %(max)d characters: letters A–Z, digits, “_”, “.” "
+                "or “-”, beginning and ending with a letter or a digit."
+            ),
+            code="invalid_handle",
+            params={"min": HANDLE_MIN, "max": HANDLE_MAX},
+        )
+
+
+def handle_base(text: str) -> str:
+    """A handle-shaped string from a display name or an email's local part: accents dropped,
+    spaces to "_", anything else outside the handle alphabet removed; "" when nothing usable
+    is left (names in other scripts are not transliterated: ``unique_handle`` falls back)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"\s+", "_", ascii_text.strip())
+    ascii_text = re.sub(r"[^A-Za-z0-9_.-]", "", ascii_text).lower()
+    ascii_text = re.sub(r"^[^a-z0-9]+|[^a-z0-9]+$", "", ascii_text[:HANDLE_MAX])
+    return ascii_text if len(ascii_text) >= HANDLE_MIN else ""
+
+
+def unique_handle(base: str, *, exclude_pk: int | None = None) -> str:
+    """``base`` (or "member<n>" when empty), made free among existing handles
+    case-insensitively by a numeric suffix. The database constraint still decides a race."""
+    taken_qs = User.objects.all()
+    if exclude_pk is not None:
+        taken_qs = taken_qs.exclude(pk=exclude_pk)
+    if not base:
+        while True:
+            candidate = f"member{secrets.randbelow(9000) + 1000}"
+            if not taken_qs.filter(handle__iexact=candidate).exists():
+                return candidate
+    base = base[:HANDLE_MAX]
+    stem = base[: HANDLE_MAX - 4].rstrip("_.-")
+    taken = {
+        h.lower()
+        for h in taken_qs.filter(handle__istartswith=stem).values_list("handle", flat=True)
+    }
+    if base.lower() not in taken:
+        return base
+    n = 2
+    while f"{stem}{n}".lower() in taken:
+        n += 1
+    return f"{stem}{n}"
+
+
+def handle_for(display_name: str, email: str, *, exclude_pk: int | None = None) -> str:
+    """The automatic handle for a person: from the display name, else the email's local
+    part (already public: it is the display name of people who set none)."""
+    base = handle_base(display_name) or handle_base(email.split("@")[0])
+    return unique_handle(base, exclude_pk=exclude_pk)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -45,6 +111,8 @@ class UserManager(BaseUserManager["User"]):
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if not user.handle:
+            user.handle = handle_for(user.display_name, user.email)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -74,6 +142,15 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    # What others type after "@" to mention the person. Assigned at sign-up; unique
+    # case-insensitively (constraint below); null only for rows made outside the services.
+    handle = models.CharField(  # noqa: DJ001 (NULL, not "", for "none yet": unique)
+        _("handle"),
+        max_length=HANDLE_MAX,
+        null=True,
+        blank=True,
+        validators=[validate_handle],
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -97,6 +174,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["display_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="user_handle_unique_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.get_display_name()

@@ -391,13 +391,35 @@ def update_profile(
     preferred_language: str,
     time_zone: str,
     gender: str = "",
+    handle: str | None = None,
 ) -> User:
+    """``handle`` None keeps the current one. A handle taken by someone else (in any case)
+    is refused with a message on the handle field."""
     user.display_name = display_name.strip()
     user.preferred_language = preferred_language
     user.time_zone = time_zone
     user.gender = gender
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "preferred_language", "time_zone", "gender"])
+    fields = ["display_name", "preferred_language", "time_zone", "gender"]
+    if handle is not None:
+        user.handle = handle.strip().lstrip("@") or None
+        fields.append("handle")
+        taken = (
+            User.objects.exclude(pk=user.pk).filter(handle__iexact=user.handle).exists()
+            if user.handle
+            else False
+        )
+        if taken:
+            raise ValidationError(
+                {"handle": _("This handle is taken. Choose another one.")}, code="handle_taken"
+            )
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError as exc:  # the same handle chosen at the same moment
+        raise ValidationError(
+            {"handle": _("This handle is taken. Choose another one.")}, code="handle_taken"
+        ) from exc
     return user
 
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("me/", views.profile_edit, name="profile_edit"),
     path("<int:pk>/", views.profile, name="profile"),
+    path("<int:pk>/activity/", views.profile_activity, name="profile_activity"),
     path("<int:pk>/deactivate/", views.deactivate_user, name="deactivate_user"),
     path("affiliations/", views.affiliations, name="affiliations"),
     path(

@@ -40,13 +40,23 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
 # --- Profiles -------------------------------------------------------------------------------
 
 
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's profile: shown to signed-in verified users (and to the person); 404 else."""
+def _viewable_person(request: HttpRequest, pk: int) -> User:
     if not request.user.is_authenticated:
         raise Http404
     person = get_object_or_404(User, pk=pk)
     if not permissions.can_view_profile(request.user, person):
         raise Http404
+    return person
+
+
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's profile: shown to signed-in verified users (and to the person); 404 else.
+    Their forum activity is what the viewer may read (``forums.activity``)."""
+    from forums import activity
+
+    person = _viewable_person(request, pk)
+    posts = list(activity.member_posts(request.user, person)[: activity.ACTIVITY_ON_PROFILE])
+    counts = activity.member_counts(request.user, person) if posts else None
     return render(
         request,
         "accounts/profile.html",
@@ -54,7 +64,26 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "affiliation": selectors.verified_affiliation_of(person) if person.is_active else None,
             "is_self": person.pk == request.user.pk,
+            "activity_posts": posts,
+            "activity_counts": counts,
+            "activity_has_more": counts is not None and counts.posts > len(posts),
         },
+    )
+
+
+def profile_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """All of a person's forum posts the viewer may read, newest first, 20 a page."""
+    from django.core.paginator import Paginator
+
+    from forums import activity
+
+    person = _viewable_person(request, pk)
+    page = Paginator(activity.member_posts(request.user, person), activity.ACTIVITY_PER_PAGE)
+    page = page.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/profile_activity.html",
+        {"person": person, "page": page, "activity_posts": page.object_list},
     )
 
 
@@ -79,6 +108,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(
             initial={
                 "display_name": user.display_name,
+                "handle": user.handle,
                 "preferred_language": user.preferred_language,
                 "time_zone": user.time_zone,
                 "gender": user.gender,

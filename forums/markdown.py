@@ -116,13 +116,22 @@ def sanitize(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
+        # Mention links (forums.mentions) are styled; no other class survives.
+        allowed_classes={"a": {"mention"}},
     )
 
 
-def render(text: str) -> str:
-    """Render a post's Markdown to safe HTML. Raises ValidationError for unbounded input."""
+def render(text: str, *, mention_processor=None) -> str:
+    """Render a post's Markdown to safe HTML. Raises ValidationError for unbounded input.
+
+    ``mention_processor`` (``forums.mentions.MentionProcessor``) turns resolved ``@handles``
+    into mention links."""
     check_bounds(text)
     md = _build_markdown()
+    if mention_processor is not None:
+        # After links and autolinks (their text is excluded), before emphasis (a handle may
+        # hold "_").
+        md.inlinePatterns.register(mention_processor, "mention", 105)
     try:
         html = md.convert(text)
     except RecursionError:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import Affiliation, User
 from accounts.permissions import get_standing
 from dialogue import permissions as space_permissions
 from dialogue.models import Membership, Space
@@ -225,6 +226,41 @@ def visible_flags(user) -> QuerySet[PostFlag]:
 
 def can_resolve_flag(user, flag: PostFlag) -> bool:
     return space_permissions.can_moderate_space(user, flag.post.thread.space)
+
+
+# --- Mentions ----------------------------------------------------------------------------------
+
+
+def mentionable_memberships(space: Space, *, thread: Thread | None = None) -> QuerySet[Membership]:
+    """Memberships of the people who may be mentioned in ``space``: active members whose
+    membership stands on their current verified affiliation (the rule of
+    ``dialogue.permissions._active_membership_q``, so each of them reads the space), with an
+    active account and a handle. In a hidden thread (which nobody writes in today) only the
+    space's moderators read it, so only they qualify."""
+    memberships = Membership.objects.filter(
+        space=space,
+        status=Membership.Status.ACTIVE,
+        affiliation__status=Affiliation.Status.VERIFIED,
+        affiliation__user_id=F("user_id"),
+        user__is_active=True,
+        user__handle__isnull=False,
+    )
+    if thread is not None and thread.is_hidden:
+        memberships = memberships.filter(role=Membership.Role.MODERATOR)
+    return memberships
+
+
+def mentionable_users(space: Space, *, thread: Thread | None = None) -> QuerySet[User]:
+    """People an ``@handle`` in ``space`` may name (see ``mentionable_memberships``)."""
+    memberships = mentionable_memberships(space, thread=thread).filter(user_id=OuterRef("pk"))
+    return User.objects.filter(Exists(memberships))
+
+
+def can_suggest_mentions(user, space: Space) -> bool:
+    """Mention autocomplete (members' handles and names): only to people who may write in
+    the space — active members with a verified affiliation — so a caucus's members are never
+    listed to anyone outside it, and unverified visitors get no list of people."""
+    return space_permissions.can_write_in_space(user, space)
 
 
 # --- Fetch and authorize in one step ----------------------------------------------------------

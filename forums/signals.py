@@ -11,6 +11,18 @@ objects loaded before commit) and must re-check access themselves at send time w
 
 ``kind`` is one of ``EVENT_KINDS``. Sent with ``robust=True`` on commit: a failing receiver
 is logged and cannot break the request that saved the data.
+
+Extra keyword arguments by kind:
+
+* ``thread.started``, ``post.created``: ``mentioned_user_ids`` — the people the post mentions
+  (``forums.mentions``), in order of first mention; ``post.created`` also ``quote_of_id``.
+* ``post.edited``: ``mentioned_user_ids`` — only the mentions the edit *added* (people already
+  mentioned before the edit were told then; removed mentions are simply gone).
+
+Each id has a ``forums.models.PostMention`` row written in the same transaction as the post,
+only for active members of the space who could read the thread at that moment, never the
+author. Access may have changed by the time a receiver runs: re-check it
+(``forums.permissions.visible_posts(user)``) before telling anyone anything.
 """
 
 from __future__ import annotations

@@ -26,4 +26,5 @@ urlpatterns = [
     path("p/<int:pk>/hide/", views.hide_post, name="hide_post"),
     path("p/<int:pk>/restore/", views.restore_post, name="restore_post"),
     path("a/<int:pk>/", views.attachment, name="attachment"),
+    path("s/<slug:slug>/mentions/", views.mention_suggest, name="mention_suggest"),
 ]

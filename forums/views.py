@@ -22,6 +22,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
@@ -39,7 +40,7 @@ from accounts.models import Organization
 from accounts.permissions import can_see_people
 from dialogue.permissions import can_moderate_space, get_space_for_user, moderated_spaces
 from forums import attachments as attachment_rules
-from forums import permissions, selectors, services
+from forums import mentions, permissions, selectors, services
 from forums.forms import (
     CloseForm,
     EditPostForm,
@@ -735,4 +736,25 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+# --- Mentions -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def mention_suggest(request: HttpRequest, slug: str) -> HttpResponse:
+    """Autocomplete for ``@`` in the post forms: up to ``mentions.MAX_SUGGESTIONS`` of the space's
+    mentionable members whose handle or name starts with ``q``, as JSON
+    ``[{handle, name, organization, group}]``.
+
+    404 for a space the user may not read (a caucus's members never reach outsiders); 403
+    for a reader who may not write there (anonymous and unverified visitors included)."""
+    space = get_space_for_user(request.user, slug, need="read")
+    if not permissions.can_suggest_mentions(request.user, space):
+        raise PermissionDenied(_("Only active members of this space can mention people here."))
+    query = request.GET.get("q", "").strip().lstrip("@")
+    suggestions = mentions.suggestions(space, query, viewer=request.user)
+    response = JsonResponse(suggestions, safe=False)
+    response["Cache-Control"] = "private, no-store"
     return response

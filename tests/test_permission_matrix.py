@@ -253,3 +253,38 @@ def test_the_parent_spaces_moderator_does_not_see_the_caucus_entries(module_worl
     caucus = module_world.space("in-workers")
     assert not visible_audit_entries(user).filter(space=caucus).exists()
     assert not p.can_view_audit_log(user, caucus)
+
+
+# --- Mentions -----------------------------------------------------------------------------------
+
+# Spaces where each role gets the mention autocomplete (``forums.permissions.
+# can_suggest_mentions``: it lists people, so only to those who write there), and where each
+# role can be mentioned (``mentionable_users``: active members on their current verified
+# affiliation, active accounts). The two coincide: those who write in a space are exactly
+# those who can be mentioned in it. Every role not listed: nowhere (stale and switched rows,
+# removed, revoked and deactivated people included).
+MENTION_SPACES = ("in", "in-private", "in-workers", "in-employers", "jp-workers", "regional")
+# fmt: off
+MENTIONS: dict[str, set[str]] = {
+    "member":           {"in", "in-private", "in-workers"},
+    "moderator":        {"in", "in-private"},
+    "caucus-moderator": {"in-workers"},
+    "adviser":          {"in-workers"},
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_mention_autocomplete_and_being_mentioned_follow_the_mentions_table(module_world, db, role):
+    from forums.permissions import can_suggest_mentions, mentionable_users
+
+    user = fresh(module_world.user(role))
+    suggests, mentionable = set(), set()
+    for key in MENTION_SPACES:
+        space = module_world.space(key)
+        if can_suggest_mentions(user, space):
+            suggests.add(key)
+        if user is not None and mentionable_users(space).filter(pk=user.pk).exists():
+            mentionable.add(key)
+    assert suggests == MENTIONS.get(role, set())
+    assert mentionable == MENTIONS.get(role, set())

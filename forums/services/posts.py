@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import get_standing
 from dialogue.models import Space
-from forums import permissions
+from forums import mentions, permissions
 from forums.models import Post, PostRevision, Thread
 from forums.services._common import (
     _broadcast,
@@ -44,6 +44,7 @@ def start_thread(
     _require(permissions.can_start_thread(author, space), _("You cannot start a thread here."))
     title = _clean_title(title)
     body, html = _clean_body(body)
+    html, mentioned = mentions.link_mentions(body, html, space=space, author=author)
     language = _clean_language(language, author)
     tag_names = _clean_tags(tags)
     check_post_rate(author)
@@ -67,12 +68,14 @@ def start_thread(
         quote_of=None,
         now=now,
     )
+    mentioned = mentions.record_mentions(post, mentioned)
     emit_on_commit(
         "thread.started",
         thread_id=thread.pk,
         post_id=post.pk,
         space_id=space.pk,
         actor_id=author.pk,
+        mentioned_user_ids=mentioned,
     )
     if attachments:
         add_attachments(post=post, files=attachments, user=author)
@@ -96,6 +99,9 @@ def reply_to_thread(
     ):
         raise ValidationError(_("You can only quote a visible post of this thread."))
     body, html = _clean_body(body)
+    html, mentioned = mentions.link_mentions(
+        body, html, space=thread.space, author=author, thread=thread
+    )
     language = _clean_language(language, author)
     check_post_rate(author)
     post = _new_post(
@@ -107,6 +113,7 @@ def reply_to_thread(
         quote_of=quote_of,
         now=timezone.now(),
     )
+    mentioned = mentions.record_mentions(post, mentioned)
     emit_on_commit(
         "post.created",
         thread_id=thread.pk,
@@ -114,6 +121,7 @@ def reply_to_thread(
         space_id=thread.space_id,
         actor_id=author.pk,
         quote_of_id=quote_of.pk if quote_of else None,
+        mentioned_user_ids=mentioned,
     )
     _broadcast(
         thread,
@@ -143,6 +151,9 @@ def edit_post(
     )
     _require(permissions.can_edit_post(editor, post), _("You cannot edit this post."))
     body, html = _clean_body(body)
+    html, mentioned = mentions.link_mentions(
+        body, html, space=post.thread.space, author=editor, thread=post.thread
+    )
     language = _clean_language(language or post.language, editor)
     new_title = _clean_title(title) if title is not None and post.is_opening else None
     changed_title = new_title is not None and new_title != post.thread.title
@@ -163,12 +174,14 @@ def edit_post(
     if changed_title:
         Thread.objects.filter(pk=post.thread_id).update(title=new_title)
         post.thread.title = new_title
+    added = mentions.record_mentions(post, mentioned)
     emit_on_commit(
         "post.edited",
         thread_id=post.thread_id,
         post_id=post.pk,
         space_id=post.thread.space_id,
         actor_id=editor.pk,
+        mentioned_user_ids=added,
     )
     _broadcast(
         post.thread,

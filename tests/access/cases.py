@@ -195,6 +195,7 @@ CASES: dict[str, Case] = {
     # accounts (people/)
     "accounts:profile_edit": NO_ARGUMENTS.posting(),
     "accounts:profile": PERSON,
+    "accounts:profile_activity": PERSON,
     "accounts:deactivate_user": PERSON.posting(),
     "accounts:affiliations": NO_ARGUMENTS.posting(),
     "accounts:withdraw_affiliation": AFFILIATION.posting(),

@@ -5,7 +5,7 @@ crawl cases for every forum URL pattern.
 merged into ``tests.access.cases.CASES``. Everything the forums add to the caucus is here:
 a thread (title, opening post, an edit's revision), a quote reply, a post hidden with a
 reason, an open flag whose note carries the canary (only the caucus's moderators see
-it, in the review queue), a closed thread's conclusion, a tag used only in the caucus (its *name* carries the
+it, in the review queue), a reply mentioning the caucus's moderator, a closed thread's conclusion, a tag used only in the caucus (its *name* carries the
 canary; its slug does not, since error pages may echo the path), a support, and a thread
 moved into the caucus from the public country space, and attachments (on the opening post
 and on the hidden reply; their names and bytes carry the canary). For contrast the country space gets a
@@ -53,6 +53,14 @@ def seed_forum_canary(w: World) -> None:
             user=member, post=agreed, reason="confidential", note=f"Flag note {CANARY}"
         )
         rude = services.reply_to_thread(author=member, thread=thread, body=f"Rude {CANARY}")
+        # A mention inside the caucus: the mentioned person's profile (and the author's) must
+        # show it to nobody outside the caucus, and the caucus's mention autocomplete answers
+        # nobody outside it.
+        mention = services.reply_to_thread(
+            author=member,
+            thread=thread,
+            body=f"@{caucus_moderator.handle} please check {CANARY}",
+        )
         services.hide_post(actor=caucus_moderator, post=rude, reason=f"Hidden because {CANARY}")
 
         closed = services.start_thread(
@@ -115,6 +123,7 @@ def seed_forum_canary(w: World) -> None:
         "hidden-public-thread": hidden,
         "caucus-flag": caucus_flag,
         "attachments": attachments,
+        "caucus-mention": mention,
     }
 
 
@@ -267,6 +276,7 @@ def forum_cases() -> dict:
         "forums:flag_post": post_page.posting(),
         "forums:review": Case(values={"slug": _moderated_space_slugs}).posting(),
         "forums:attachment": Case(values={"pk": _attachments}),
+        "forums:mention_suggest": space_page,
         "forums:dismiss_flag": Case(
             values={"slug": _moderated_space_slugs, "flag_pk": _flags}
         ).posting(),

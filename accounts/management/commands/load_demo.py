@@ -107,6 +107,8 @@ class Command(BaseCommand):
         existing = User.objects.filter(email=email).first()
         if existing is not None:
             return existing, False
+        # Readable handles for the demo: the address's local part ("wrk.in", "focal.gov.in").
+        extra.setdefault("handle", local)
         user = account_services.create_user(
             email=email, password=None, display_name=display_name, time_zone=time_zone, **extra
         )
