@@ -25,4 +25,6 @@ urlpatterns = [
     path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/hide/", views.hide_post, name="hide_post"),
     path("p/<int:pk>/restore/", views.restore_post, name="restore_post"),
+    path("t/<int:pk>/unread/", views.first_unread, name="first_unread"),
+    path("s/<slug:slug>/threads/mark-read/", views.mark_space_read, name="mark_space_read"),
 ]
