@@ -19,6 +19,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
@@ -726,10 +727,13 @@ def first_unread(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@GET_POST
 def mark_space_read(request: HttpRequest, slug: str) -> HttpResponse:
-    """"Mark all read" for one space's threads (those the person may see)."""
+    """"Mark all read" for one space's threads (those the person may see). POST only, but the
+    space is looked up first, so a GET on a hidden space answers 404 like any of its pages."""
     space = get_space_for_user(request.user, slug, need="read")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if (response := _require_signed_in(request)) is not None:
         return response
     readstate.mark_space_read(request.user, space)
