@@ -295,7 +295,10 @@ def test_mark_all_read_of_a_caucus_is_404_outside_it_and_touches_nothing(client,
         assert client.get(url).status_code == 404  # a GET too: hidden first, then "POST only"
     assert not ThreadReadState.objects.filter(thread=caucus_thread).exists()
     login(client, forum.user("in-employers"))
-    assert client.get(reverse("forums:mark_space_read", args=[forum.space("in").slug])).status_code == 405
+    assert (
+        client.get(reverse("forums:mark_space_read", args=[forum.space("in").slug])).status_code
+        == 405
+    )
     client.logout()
     assert client.post(url).status_code == 404
 
