@@ -27,4 +27,6 @@ urlpatterns = [
     path("p/<int:pk>/restore/", views.restore_post, name="restore_post"),
     path("a/<int:pk>/", views.attachment, name="attachment"),
     path("s/<slug:slug>/mentions/", views.mention_suggest, name="mention_suggest"),
+    path("t/<int:pk>/unread/", views.first_unread, name="first_unread"),
+    path("s/<slug:slug>/threads/mark-read/", views.mark_space_read, name="mark_space_read"),
 ]

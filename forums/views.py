@@ -21,6 +21,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
 )
@@ -40,7 +41,7 @@ from accounts.models import Organization
 from accounts.permissions import can_see_people
 from dialogue.permissions import can_moderate_space, get_space_for_user, moderated_spaces
 from forums import attachments as attachment_rules
-from forums import mentions, permissions, selectors, services
+from forums import mentions, permissions, readstate, selectors, services
 from forums.forms import (
     CloseForm,
     EditPostForm,
@@ -131,11 +132,14 @@ def _thread_list(request: HttpRequest, space, *, tag_slug: str | None = None) ->
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     selectors.attach_tags(page.object_list)
+    readstate.annotate_unread(page.object_list, request.user)
     shown = _Shown()
     thread_url = _url_maker("forums:thread")
+    unread_url = _url_maker("forums:first_unread")
     tag_url = functools.cache(lambda slug: reverse("forums:tag", args=[space.slug, slug]))
     for thread in page.object_list:
         thread.url = thread_url(thread.pk)
+        thread.unread_url = unread_url(thread.pk)
         shown.author(thread)
         thread.last_activity_iso, thread.last_activity_display = shown.moment(
             thread.last_activity_at
@@ -182,6 +186,8 @@ def tag_everywhere(request: HttpRequest, tag: str) -> HttpResponse:
         raise Http404("No such tag.")
     threads = selectors.tagged_threads(request.user, tag)
     page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    readstate.annotate_unread(page.object_list, request.user)
     return render(
         request,
         "forums/tag_everywhere.html",
@@ -249,6 +255,7 @@ def _decorate_posts(user, thread: Thread, posts: list[Post], *, can_moderate: bo
         return label_htmls[group]
 
     for post in posts:
+        post.is_first_unread = False  # set by _read_position (an attribute the template reads)
         post.tally = tallies[post.pk]
         post.is_supported = post.pk in mine
         post.can_edit = viewer.can_edit(post)
@@ -323,6 +330,26 @@ def _post_context(request: HttpRequest, thread: Thread) -> dict:
     }
 
 
+def _read_position(user, thread: Thread, posts: list[Post]) -> dict:
+    """Mark the page read (one statement, forums.readstate) and place the "New" divider before
+    the first post the person had not been shown before this visit. A thread never opened gets
+    no divider (all of it is new). ``unread_anchor``: where "first unread" goes from the top of
+    the page — this page's divider, or the redirect view when it lies on a later page."""
+    if not posts or not user.is_authenticated:
+        return {}
+    previous = readstate.mark_read(user, thread, posts[-1].number)
+    if previous is None or previous >= thread.last_post_number:
+        return {}
+    first_unread = previous + 1
+    for post in posts:
+        if post.number == first_unread:
+            post.is_first_unread = True
+            return {"unread_anchor": "#first-unread"}
+    if first_unread > posts[-1].number:
+        return {"unread_anchor": reverse("forums:first_unread", args=[thread.pk])}
+    return {}
+
+
 @require_http_methods(["GET"])
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = permissions.get_thread_for_user(request.user, pk)
@@ -331,6 +358,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for post in page.posts:
         post.thread = thread  # every post of the page is in this thread; no lookups per post
     _decorate_posts(request.user, thread, page.posts, can_moderate=context["can_moderate"])
+    context.update(_read_position(request.user, thread, page.posts))
     context.update(
         page=page,
         posts=page.posts,
@@ -355,6 +383,8 @@ def post_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     thread = post.thread
     context = _post_context(request, thread)
     _decorate_posts(request.user, thread, [post], can_moderate=context["can_moderate"])
+    # The live page fetches a fragment to show the post: the reader has now been shown it.
+    readstate.mark_read(request.user, thread, post.number)
     context["posts"] = [post]
     return render(request, "forums/_posts.html", context)
 
@@ -758,3 +788,32 @@ def mention_suggest(request: HttpRequest, slug: str) -> HttpResponse:
     response = JsonResponse(suggestions, safe=False)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Read state ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def first_unread(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Jump to first unread": the page and anchor of the first post after the last one the
+    person was shown (the opening post if they never opened the thread, the last post when
+    everything is read; anonymous visitors, who have no read state, land on the opening post)."""
+    thread = permissions.get_thread_for_user(request.user, pk)
+    number = readstate.first_unread_number(request.user, thread)
+    return HttpResponseRedirect(
+        f"{thread.get_absolute_url()}?page={readstate.page_of(number)}#post-{number}"
+    )
+
+
+@GET_POST
+def mark_space_read(request: HttpRequest, slug: str) -> HttpResponse:
+    """"Mark all read" for one space's threads (those the person may see). POST only, but the
+    space is looked up first, so a GET on a hidden space answers 404 like any of its pages."""
+    space = get_space_for_user(request.user, slug, need="read")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if (response := _require_signed_in(request)) is not None:
+        return response
+    readstate.mark_space_read(request.user, space)
+    messages.success(request, _("All threads in this space are marked as read."))
+    return redirect("forums:space_threads", slug=space.slug)

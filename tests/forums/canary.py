@@ -280,4 +280,7 @@ def forum_cases() -> dict:
         "forums:dismiss_flag": Case(
             values={"slug": _moderated_space_slugs, "flag_pk": _flags}
         ).posting(),
+        # Read state (forums/readstate.py): the jump redirect and "mark all read".
+        "forums:first_unread": thread_page,
+        "forums:mark_space_read": space_page.posting(),
     }
