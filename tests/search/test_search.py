@@ -106,7 +106,9 @@ def test_results_are_highlighted_escaped_and_carry_their_language(world, write):
     )
     found = search_as(world.user("member"), q="plantation")
     assert "<script>alert" not in found.html
-    assert "&lt;script&gt;" in found.snippets[0]
+    # SQLite shows the typed tag escaped; PostgreSQL's ts_headline drops tag-like tokens.
+    assert "<script" not in found.snippets[0]
+    assert "alert(1)" in found.snippets[0]
     assert "<mark>plantation</mark>" in found.snippets[0].lower()
     assert 'class="search-snippet" lang="en"' in found.html
 

@@ -37,3 +37,19 @@ def test_negated_words_are_excluded_not_searched():
     query = parse_query('wage -overtime "collective bargaining"')
     assert "overtime" not in query.terms
     assert query.excluded == ["overtime"]
+
+
+def test_headline_sentinels_become_marks_and_everything_else_is_escaped():
+    from search.highlight import START, STOP, from_headline
+
+    html = from_headline(f"a <b>&{START}wage{STOP} 賃金", ["賃金"])
+    assert html == "a &lt;b&gt;&amp;<mark>wage</mark> <mark>賃金</mark>"
+
+
+def test_a_window_snippet_marks_case_insensitively_and_escapes():
+    from search.highlight import window_snippet
+
+    text = "x " * 100 + "The <Wage> board"
+    html = window_snippet(text, ["wage"])
+    assert html.startswith("… ")
+    assert "&lt;<mark>Wage</mark>&gt;" in html
