@@ -107,9 +107,11 @@ class SearchForm(forms.Form):
         pk = self.cleaned_data["author"]
         if pk is None:
             return None
-        person = User.objects.filter(pk=pk, is_active=True).first() if can_see_people(
-            self.user
-        ) else None
+        person = (
+            User.objects.filter(pk=pk, is_active=True).first()
+            if can_see_people(self.user)
+            else None
+        )
         if person is None:
             raise forms.ValidationError(_("Filtering by person is not available here."))
         return person
@@ -150,4 +152,3 @@ class SearchForm(forms.Form):
 
     def has_any(self) -> bool:
         return not self.parsed.is_empty or any(v is not None for v in self.filters().values())
-

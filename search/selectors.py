@@ -96,10 +96,19 @@ def ranked(qs: QuerySet[SearchEntry], query: ParsedQuery) -> QuerySet[SearchEntr
     return qs.annotate(rank=rank).order_by("-rank", "-created_at", "-pk")
 
 
-def page_rows(qs: QuerySet[SearchEntry]) -> QuerySet[SearchEntry]:
-    return qs.select_related(
-        "post", "post__author", "post__author_organization", "thread", "thread__space"
-    ).defer("tsv", "bigrams", "post__body_markdown", "post__body_html")
+def load_rows(user, ids: list[int]) -> list[SearchEntry]:
+    """The page's rows, in ``ids``' order, with what the results show (one query; visibility
+    applied again, so nothing hidden between the two queries is shown)."""
+    rows = (
+        visible_entries(user)
+        .filter(pk__in=ids)
+        .select_related(
+            "post", "post__author", "post__author_organization", "thread", "thread__space"
+        )
+        .defer("tsv", "bigrams", "post__body_markdown", "post__body_html")
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 @dataclass
@@ -156,7 +165,7 @@ def snippets(rows: list[SearchEntry], query: ParsedQuery) -> None:
     if is_postgres() and query.words and wanted:
         options = (
             f"StartSel={highlight.START}, StopSel={highlight.STOP}, MaxWords=30, MinWords=12, "
-            "MaxFragments=2, FragmentDelimiter=\" … \""
+            'MaxFragments=2, FragmentDelimiter=" … "'
         )
         config = _config_sql("language")
         tsquery = "(websearch_to_tsquery('english', %s) || websearch_to_tsquery('simple', %s))"
@@ -168,9 +177,15 @@ def snippets(rows: list[SearchEntry], query: ParsedQuery) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
-                [query.words, query.words, options, query.words, query.words,
-                 f"HighlightAll=true, StartSel={highlight.START}, StopSel={highlight.STOP}",
-                 wanted],
+                [
+                    query.words,
+                    query.words,
+                    options,
+                    query.words,
+                    query.words,
+                    f"HighlightAll=true, StartSel={highlight.START}, StopSel={highlight.STOP}",
+                    wanted,
+                ],
             )
             headlines = {pk: (body, title) for pk, body, title in cursor.fetchall()}
     run_terms = list(query.runs)

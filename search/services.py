@@ -84,15 +84,15 @@ def _upsert(rows: list[dict]) -> None:
     if connection.vendor == "postgresql":
         columns = ("post_id", "thread_id", "language", "title", "body", "created_at", "bigrams")
         with connection.cursor() as cursor:
-            cursor.execute(
-                _UPSERT_POSTGRES, [now, *([row[c] for row in rows] for c in columns)]
-            )
+            cursor.execute(_UPSERT_POSTGRES, [now, *([row[c] for row in rows] for c in columns)])
         return
     SearchEntry.objects.bulk_create(
         [
-            SearchEntry(kind=SearchEntry.Kind.POST, indexed_at=now, **{
-                k: v for k, v in row.items() if k != "bigrams"
-            })
+            SearchEntry(
+                kind=SearchEntry.Kind.POST,
+                indexed_at=now,
+                **{k: v for k, v in row.items() if k != "bigrams"},
+            )
             for row in rows
         ],
         update_conflicts=True,
@@ -111,13 +111,9 @@ def index_posts(post_ids: Iterable[int]) -> tuple[int, int]:
         live_posts()
         .filter(pk__in=wanted)
         .select_related("thread")
-        .only(
-            "pk", "number", "language", "body_html", "created_at", "thread_id", "thread__title"
-        )
+        .only("pk", "number", "language", "body_html", "created_at", "thread_id", "thread__title")
     )
-    removed, _ = (
-        SearchEntry.objects.filter(post_id__in=wanted - {p.pk for p in posts}).delete()
-    )
+    removed, _ = SearchEntry.objects.filter(post_id__in=wanted - {p.pk for p in posts}).delete()
     _upsert(_rows(posts))
     return len(posts), removed
 
@@ -140,11 +136,15 @@ def rebuild_index(*, batch_size: int = BATCH_SIZE, progress=None) -> tuple[int, 
     last = 0
     while True:
         ids = list(
-            Post.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[
-                :batch_size
-            ]
+            Post.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
+            if connection.vendor == "postgresql":
+                # Fresh statistics, so the planner knows how many rows a word matches.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE search_searchentry")
             return indexed, removed
         i, r = index_posts(ids)
         indexed, removed, last = indexed + i, removed + r, ids[-1]

@@ -70,9 +70,10 @@ def test_an_outsider_cannot_filter_by_the_caucus_or_its_tag(indexed, role):
         assert hidden.count == 0
         assert CANARY.lower() not in hidden.html.lower()
         key, value = next(iter(params.items()))
-        assert _normalised(hidden.html, value) == _normalised(
-            absent.html, missing[key]
-        ), (role, params)
+        assert _normalised(hidden.html, value) == _normalised(absent.html, missing[key]), (
+            role,
+            params,
+        )
 
 
 @pytest.mark.parametrize("role", list(OUTSIDERS))

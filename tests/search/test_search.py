@@ -69,7 +69,11 @@ FINDS = {
     "in-employers": (True, False, False),
     "jp-workers": (True, False, False),
     "observer": (True, False, False),
-    "moderator": (True, False, True),  # moderates the parent space (and so its working group), not the caucus
+    "moderator": (
+        True,
+        False,
+        True,
+    ),  # moderates the parent space (and so its working group), not the caucus
     "staff": (True, False, True),  # staff read non-caucus spaces (docs/access.md)
     "removed": (True, False, False),
     "revoked": (True, False, False),
@@ -93,7 +97,10 @@ def test_search_finds_exactly_the_posts_the_searcher_may_read(world, corpus, rol
     assert "Rude" not in found.html and "Taken back" not in found.html
     assert "Off-topic plantation thread" not in found.html
     if not FINDS[role][1]:
-        assert "Strike fund" not in found.html and world.space("in-workers").slug not in found.space_facets
+        assert (
+            "Strike fund" not in found.html
+            and world.space("in-workers").slug not in found.space_facets
+        )
 
 
 def test_results_are_highlighted_escaped_and_carry_their_language(world, write):
@@ -301,7 +308,7 @@ def test_the_search_page_without_a_query_shows_only_the_form(world):
     found = search_as(world.user("member"))
     assert found.status == 200
     assert 'id="search-count"' not in found.html
-    assert "<fieldset" in found.html and "role=\"search\"" in found.html
+    assert "<fieldset" in found.html and 'role="search"' in found.html
 
 
 def test_the_header_and_the_space_page_offer_search(world, client):
@@ -309,3 +316,23 @@ def test_the_header_and_the_space_page_offer_search(world, client):
     page = client.get(world.space("in").get_absolute_url()).content.decode()
     assert 'id="header-search-q"' in page
     assert 'name="space" value="in' in page or f'value="{world.space("in").slug}"' in page
+
+
+def test_the_index_visibility_rule_is_forums_visible_posts_for_every_role(world, corpus, write):
+    """search.registry writes ``visible_posts`` as joins from the index row: for every role
+    of the world, both give the same posts (hidden posts count for moderators here, so the
+    rows are written directly for every post, live or not)."""
+    from django.db.models import Q
+
+    from forums.models import Post
+    from forums.permissions import visible_posts
+    from search.registry import POST
+    from search.services import _rows, _upsert
+
+    _upsert(_rows(Post.objects.select_related("thread")))  # every post, hidden ones too
+    for role in [*FINDS, "adviser", "deactivated", "secretariat", "pending"]:
+        user = world.user(role)
+        expected = set(visible_posts(user).values_list("pk", flat=True))
+        got = set(SearchEntry.objects.filter(POST.visible(user)).values_list("post_id", flat=True))
+        assert got == expected, role
+    assert SearchEntry.objects.filter(~Q(post__in=visible_posts(world.user("moderator")))).exists()
