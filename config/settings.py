@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "audit",
     "dialogue",
     "forums",
+    "search",
 ]
 
 MIDDLEWARE = [

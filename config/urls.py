@@ -7,6 +7,7 @@ from config import views
 urlpatterns = [
     path("", include("dialogue.urls")),
     path("", include("forums.urls")),
+    path("", include("search.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

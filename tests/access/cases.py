@@ -239,6 +239,9 @@ CASES: dict[str, Case] = {
     "javascript-catalog": NO_ARGUMENTS,
     # site (config/views.py): constant text, the benchmark's baseline
     "healthz": NO_ARGUMENTS,
+    # search: the crawl requests the bare page; tests/search/test_canary_search.py searches
+    # for the canary itself (results, counts, facets, filters) as every outsider
+    "search:search": NO_ARGUMENTS,
 }
 
 # The admin site: every pattern, however many models get registered. Crawled as non-staff only

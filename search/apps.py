@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        # Keep the index current: forum events arrive after commit, with ids only.
+        from search import receivers  # noqa: F401

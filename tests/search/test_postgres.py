@@ -1,0 +1,113 @@
+"""PostgreSQL only: words found inside sentences in each of the five languages, through the
+GIN indexes (the plan is checked with sequential scans disabled)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from forums import services
+from search import selectors
+from search.text import parse_query
+from tests.search.conftest import search_as
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+SENTENCES = {
+    "ja": ("労使協議", "政府は最低賃金の引き上げについて議論する必要があります。"),
+    "lo": ("ແຮງງານ", "ລັດຖະບານຕ້ອງປັບປຸງຄ່າແຮງງານຂັ້ນຕ່ຳໃນປີນີ້"),
+    "hi": ("चर्चा", "सरकार को न्यूनतम वेतन की समीक्षा करनी होगी।"),
+    "ms": ("Perbincangan", "Kerajaan perlu mengkaji semula gaji minimum tahun ini."),
+    "en": ("Discussion", "The unions negotiated higher wages for plantation workers."),
+}
+# A word inside each sentence (Japanese: two characters; English: another form, stemmed).
+QUERIES = {"ja": "賃金", "lo": "ຄ່າແຮງງານ", "hi": "वेतन", "ms": "gaji", "en": "wage"}
+
+
+@pytest.fixture
+def sentences(world, write):
+    posts = {}
+    for language, (title, body) in SENTENCES.items():
+        thread = write(
+            services.start_thread,
+            author=world.user("member"),
+            space=world.space("in"),
+            title=title,
+            body=body,
+            language=language,
+        )
+        posts[language] = thread.posts.get(number=1).pk
+    caucus = write(
+        services.start_thread,
+        author=world.user("member"),
+        space=world.space("in-workers"),
+        title="内部",
+        body="最低賃金についての内部方針。ຄ່າແຮງງານ wage",
+        language="ja",
+    )
+    posts["caucus"] = caucus.posts.get(number=1).pk
+    return posts
+
+
+@pytest.mark.parametrize("language", list(SENTENCES))
+def test_a_word_inside_a_sentence_is_found_in_each_language(world, sentences, language):
+    found = search_as(world.user("in-employers"), q=QUERIES[language])
+    assert found.post_ids == [sentences[language]]
+    assert "<mark>" in found.snippets[0]
+    member = search_as(world.user("member"), q=QUERIES[language])
+    if language in ("ja", "lo", "en"):
+        assert set(member.post_ids) == {sentences[language], sentences["caucus"]}
+
+
+def test_japanese_pairs_must_be_adjacent_and_in_order(world, sentences):
+    assert search_as(world.user("member"), q="金賃").count == 0
+    assert search_as(world.user("member"), q="最低賃金").count == 2
+    assert search_as(world.user("in-employers"), q="最低賃金").post_ids == [sentences["ja"]]
+
+
+def test_a_one_character_query_finds_the_character_anywhere_in_a_run(world, sentences):
+    # "金" is followed by "の" in the public sentence: the pair "金の" starts with it.
+    assert search_as(world.user("in-employers"), q="金").post_ids == [sentences["ja"]]
+    # "。" ends no run... "す" ends the Japanese sentence's last run: indexed alone.
+    assert search_as(world.user("in-employers"), q="す").post_ids == [sentences["ja"]]
+
+
+def test_a_mixed_query_needs_both_parts(world, sentences):
+    assert search_as(world.user("member"), q="wage ຄ່າແຮງງານ").post_ids == [sentences["caucus"]]
+
+
+def _plan(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def many_posts(world, sentences):
+    """A few thousand indexed posts that do not match, so the plan reflects a real table (on
+    a handful of rows any plan is cheap and the planner may skip the index)."""
+    from forums.models import Post, Thread
+    from search.services import index_posts
+
+    thread = Thread.objects.create(space=world.space("in"), title="Filler")
+    Post.objects.bulk_create(
+        Post(thread=thread, number=n, body_markdown="filler", body_html=f"<p>filler {n} 労働</p>")
+        for n in range(1, 3001)
+    )
+    index_posts(Post.objects.filter(thread=thread).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchentry")
+        cursor.execute("ANALYZE forums_post")
+        cursor.execute("ANALYZE forums_thread")
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [("wage", "search_entry_tsv_gin"), ("賃金", "search_entry_bigrams_gin")],
+)
+def test_the_query_plan_uses_the_gin_index(world, many_posts, query, index):
+    parsed = parse_query(query)
+    qs = selectors.ranked(selectors.matching(world.user("member"), parsed, {}), parsed)
+    sql, params = qs.values("pk")[:20].query.sql_with_params()
+    assert index in _plan(sql, params)
