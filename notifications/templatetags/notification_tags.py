@@ -18,3 +18,11 @@ def follow_buttons(context, space=None, thread=None):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request else "",
     }
+
+
+@register.inclusion_tag("notifications/_failing.html")
+def email_failing_notice(person):
+    """On the person's own profile: their address bounces, so email to it is skipped."""
+    from notifications.services import is_failing
+
+    return {"failing": is_failing(person.email), "person": person}
