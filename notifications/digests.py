@@ -63,13 +63,17 @@ def start_due_digests(now: datetime | None = None) -> list[int]:
                 run = DigestRun.objects.create(
                     user_id=user_id, frequency=frequency, period=period, created_at=now
                 )
-                Delivery.objects.filter(
+                claimed = Delivery.objects.filter(
                     recipient_id=user_id,
                     frequency=frequency,
                     status=Delivery.Status.PENDING,
                     digest=None,
                     created_at__lte=now,
                 ).update(digest=run)
+                if not claimed:
+                    # Nothing from before ``now``: leave the period free for a later run.
+                    transaction.set_rollback(True)
+                    continue
                 enqueue_on_commit(send_digest, run.pk)
         except IntegrityError:
             continue  # this period's digest exists already (sent, or being sent)
