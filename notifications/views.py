@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -82,16 +82,19 @@ def email_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def follow_space(request: HttpRequest, slug: str) -> HttpResponse:
+    # Look up first: a hidden space answers 404 to every method, like a missing one.
     space = get_space_for_user(request.user, slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     return _set_follow(request, space.get_absolute_url(), space=space)
 
 
 @login_required
-@require_POST
 def follow_thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = get_thread_for_user(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     return _set_follow(request, thread.get_absolute_url(), thread=thread)
 
 
