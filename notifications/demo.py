@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Country, User
-from dialogue.permissions import can_read_space
 from dialogue.models import Space
+from dialogue.permissions import can_read_space
 from forums.models import Thread
 from notifications.models import Follow, Frequency, Notification, NotificationPreference
 
@@ -41,7 +41,9 @@ def load_notifications(count: Callable[[str], None]) -> None:
             .order_by("-created_at")[:3]
         )
         for group, choices in CHOICES.items():
-            member = User.objects.filter(email=f"{group}.{country.code.lower()}@{DEMO_DOMAIN}").first()
+            member = User.objects.filter(
+                email=f"{group}.{country.code.lower()}@{DEMO_DOMAIN}"
+            ).first()
             if member is None or not can_read_space(member, space):
                 continue
             _, created = Follow.objects.get_or_create(user=member, space=space)

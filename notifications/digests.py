@@ -51,7 +51,9 @@ def start_due_digests(now: datetime | None = None) -> list[int]:
         .distinct()
     )
     pairs = sorted(set(waiting))
-    zones = dict(User.objects.filter(pk__in={uid for uid, _ in pairs}).values_list("pk", "time_zone"))
+    zones = dict(
+        User.objects.filter(pk__in={uid for uid, _ in pairs}).values_list("pk", "time_zone")
+    )
     started: list[int] = []
     for user_id, frequency in pairs:
         local = now.astimezone(_zone(zones.get(user_id, "UTC")))

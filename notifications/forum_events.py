@@ -10,7 +10,13 @@ from forums.models import Post, PostMention, Thread
 from notifications import services
 from notifications.models import Follow
 
-MODERATION_EVENTS = {"post.hidden", "post.restored", "thread.locked", "thread.closed", "thread.moved"}
+MODERATION_EVENTS = {
+    "post.hidden",
+    "post.restored",
+    "thread.locked",
+    "thread.closed",
+    "thread.moved",
+}
 
 
 def _users(ids) -> list[User]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Frequency
 
@@ -100,8 +101,10 @@ REPLY = register(
         help_text=_("Threads you started or posted in, and threads in spaces you follow."),
         scope=Scope.POST,
         default_email=Frequency.IMMEDIATE,
-        text=lambda n: gettext("%(actor)s replied in “%(thread)s”")
-        % {"actor": actor_name(n), "thread": _thread_title(n)},
+        text=lambda n: (
+            gettext("%(actor)s replied in “%(thread)s”")
+            % {"actor": actor_name(n), "thread": _thread_title(n)}
+        ),
         url=_post_url,
     )
 )
@@ -113,8 +116,10 @@ MENTION = register(
         help_text=_("Someone wrote @ and your name in a post."),
         scope=Scope.POST,
         default_email=Frequency.IMMEDIATE,
-        text=lambda n: gettext("%(actor)s mentioned you in “%(thread)s”")
-        % {"actor": actor_name(n), "thread": _thread_title(n)},
+        text=lambda n: (
+            gettext("%(actor)s mentioned you in “%(thread)s”")
+            % {"actor": actor_name(n), "thread": _thread_title(n)}
+        ),
         url=_post_url,
     )
 )
@@ -126,8 +131,10 @@ NEW_THREAD = register(
         help_text=_("Someone started a discussion in a space you follow."),
         scope=Scope.THREAD,
         default_email=Frequency.DAILY,
-        text=lambda n: gettext("%(actor)s started “%(thread)s” in %(space)s")
-        % {"actor": actor_name(n), "thread": _thread_title(n), "space": n.space.name},
+        text=lambda n: (
+            gettext("%(actor)s started “%(thread)s” in %(space)s")
+            % {"actor": actor_name(n), "thread": _thread_title(n), "space": n.space.name}
+        ),
         url=_thread_url,
     )
 )
@@ -150,7 +157,9 @@ MODERATION = register(
     Kind(
         key="forum.moderation",
         label=_("Moderators' actions on your posts"),
-        help_text=_("A post of yours hidden or restored; a thread of yours locked, closed or moved."),
+        help_text=_(
+            "A post of yours hidden or restored; a thread of yours locked, closed or moved."
+        ),
         scope=Scope.OWN_POST,
         default_email=Frequency.IMMEDIATE,
         text=_moderation_text,

@@ -57,7 +57,7 @@ def follows_of(user):
 
 
 def follow_state(user, *, space=None, thread=None) -> str:
-    """"follow", "mute" or "none"."""
+    """ "follow", "mute" or "none"."""
     if user is None or not user.is_authenticated:
         return "none"
     target = {"space": space} if space is not None else {"thread": thread}

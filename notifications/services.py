@@ -182,9 +182,8 @@ def mark_read(*, user: User, notification_ids: Iterable[int]) -> int:
 
 @transaction.atomic
 def mark_all_read(*, user: User) -> int:
-    return (
-        Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
-        .update(read_at=timezone.now())
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
     )
 
 
@@ -285,9 +284,7 @@ def unsubscribe(*, token: str) -> tuple[User, str] | None:
 
 
 def email_preferences(user: User) -> dict[str, str]:
-    chosen = dict(
-        NotificationPreference.objects.filter(user=user).values_list("kind", "email")
-    )
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
     return {k.key: chosen.get(k.key, k.default_email) for k in kinds.all_kinds()}
 
 
@@ -308,9 +305,9 @@ def drop_queued(*, user_id: int, space_ids: Iterable[int] | None = None) -> int:
 
 def drop_all_queued(*, user_id: int) -> int:
     """A deactivated account gets nothing more."""
-    return Delivery.objects.filter(
-        recipient_id=user_id, status=Delivery.Status.PENDING
-    ).update(status=Delivery.Status.DROPPED, error="account deactivated")
+    return Delivery.objects.filter(recipient_id=user_id, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.DROPPED, error="account deactivated"
+    )
 
 
 # --- Failing addresses ------------------------------------------------------------------------

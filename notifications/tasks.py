@@ -129,5 +129,3 @@ def send_digest(run_id: int) -> None:
     now = timezone.now()
     deliveries.filter(notification_id__in=seen).update(status=Delivery.Status.SENT, sent_at=now)
     DigestRun.objects.filter(pk=run_id).update(status=DigestRun.Status.SENT, sent_at=now)
-
-

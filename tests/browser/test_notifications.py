@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from tests.browser.helpers import assert_accessible, assert_no_horizontal_scroll, sign_in
 
-MEMBER = "emp.in@demo.example.org"  # follows the India dialogue, daily digest (notifications/demo.py)
+MEMBER = (
+    "emp.in@demo.example.org"  # follows the India dialogue, daily digest (notifications/demo.py)
+)
 
 
 def test_the_notification_list_and_settings_are_accessible_at_360px(new_context, demo_server):

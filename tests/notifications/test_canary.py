@@ -21,7 +21,10 @@ def test_only_caucus_members_see_the_canary_notification(module_world, db, role,
     from notifications.models import Notification
 
     user = module_world.user(role)
-    assert Notification.objects.filter(recipient=user, space=module_world.space("in-workers")).exists() or not sees
+    assert (
+        Notification.objects.filter(recipient=user, space=module_world.space("in-workers")).exists()
+        or not sees
+    )
     client = Client()
     client.force_login(user)
     page = client.get(reverse("notifications:list"))

@@ -79,7 +79,9 @@ def test_a_mention_and_a_reply_to_the_same_person_in_one_post_is_one_notificatio
 def test_a_moderator_hiding_a_post_tells_its_author(w, run_on_commit):
     space = w.space("in")
     member, moderator = w.user("member"), w.user("moderator")
-    thread = run_on_commit(forum_services.start_thread, author=member, space=space, title="T", body="x")
+    thread = run_on_commit(
+        forum_services.start_thread, author=member, space=space, title="T", body="x"
+    )
     post = run_on_commit(forum_services.reply_to_thread, author=member, thread=thread, body="rude")
     run_on_commit(forum_services.hide_post, actor=moderator, post=post, reason="off topic")
     (notification,) = told(member, "forum.moderation")
@@ -139,7 +141,10 @@ def test_a_person_removed_between_the_event_and_the_send_gets_nothing(
             thread=thread,
             post=thread.posts.get(number=1),
         )
-    assert Delivery.objects.get(recipient=member, notification__kind__startswith="forum.").status == Delivery.Status.PENDING
+    assert (
+        Delivery.objects.get(recipient=member, notification__kind__startswith="forum.").status
+        == Delivery.Status.PENDING
+    )
     with django_capture_on_commit_callbacks(execute=True):
         dialogue_services.remove_member(
             actor=moderator,
@@ -148,7 +153,10 @@ def test_a_person_removed_between_the_event_and_the_send_gets_nothing(
         )
     for callback in queued:
         callback()
-    assert Delivery.objects.get(recipient=member, notification__kind__startswith="forum.").status == Delivery.Status.DROPPED
+    assert (
+        Delivery.objects.get(recipient=member, notification__kind__startswith="forum.").status
+        == Delivery.Status.DROPPED
+    )
     assert [m for m in mails_to(member) if "“T”" in m.subject] == []
     from notifications.permissions import visible_notifications
 
@@ -177,7 +185,10 @@ def test_the_send_task_re_checks_access_even_when_nothing_dropped_the_email(
     for callback in queued:
         callback()
     assert mail.outbox == []
-    assert Delivery.objects.get(recipient=member, notification__kind__startswith="forum.").status == Delivery.Status.DROPPED
+    assert (
+        Delivery.objects.get(recipient=member, notification__kind__startswith="forum.").status
+        == Delivery.Status.DROPPED
+    )
 
 
 def test_queued_digest_email_is_dropped_when_the_affiliation_ends(w, run_on_commit):
@@ -209,7 +220,9 @@ def test_a_retried_fan_out_tells_nobody_twice(w, run_on_commit):
 
     space = w.space("in")
     member, moderator = w.user("member"), w.user("moderator")
-    thread = run_on_commit(forum_services.start_thread, author=member, space=space, title="T", body="x")
+    thread = run_on_commit(
+        forum_services.start_thread, author=member, space=space, title="T", body="x"
+    )
     post = run_on_commit(forum_services.reply_to_thread, author=moderator, thread=thread, body="r")
     before = len(mail.outbox)
     run_on_commit(

@@ -60,9 +60,7 @@ def test_a_daily_digest_is_in_the_recipients_language_and_local_time(
     w, run_on_commit, language, zone, greeting, local_time
 ):
     person = _person(w, "member", language, zone)
-    _queue_digest_items(
-        w, run_on_commit, person, at=datetime(2026, 11, 24, 20, 30, tzinfo=UTC)
-    )
+    _queue_digest_items(w, run_on_commit, person, at=datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
     assert mails_to(person) == []  # nothing immediate
 
     # 06:59 local: not yet due.
@@ -118,7 +116,9 @@ def test_unsubscribe_by_post_needs_no_session_and_no_csrf_token(w):
     person = w.user("member")
     token = make_unsubscribe_token(person.pk, "forum.reply")
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"/notifications/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"})
+    response = client.post(
+        f"/notifications/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"}
+    )
     assert response.status_code == 200
     assert NotificationPreference.objects.get(user=person, kind="forum.reply").email == "off"
 
@@ -151,7 +151,9 @@ def test_unsubscribing_from_a_digest_turns_off_every_kind_it_carried(w, run_on_c
 
 def test_email_to_a_failing_address_is_skipped_but_in_app_still_works(w, run_on_commit):
     person = w.user("member")
-    call_command("mark_bounced", person.email.upper(), "--reason", "550 no such user", stdout=_Sink())
+    call_command(
+        "mark_bounced", person.email.upper(), "--reason", "550 no such user", stdout=_Sink()
+    )
     space = w.space("in")
     services.set_follow(user=person, space=space, state="follow")
     services.set_email_preferences(user=person, choices={"forum.new_thread": "immediate"})

@@ -55,7 +55,9 @@ def test_a_caucus_member_gets_the_notification_frame_and_an_outsider_gets_nothin
         sockets = {}
         try:
             for key, user in (("member", member), ("outsider", outsider), ("removed", removed)):
-                communicator = WebsocketCommunicator(_with_user(SiteConsumer.as_asgi(), user), "/ws/")
+                communicator = WebsocketCommunicator(
+                    _with_user(SiteConsumer.as_asgi(), user), "/ws/"
+                )
                 connected, _ = await communicator.connect(timeout=WAIT)
                 assert connected
                 sockets[key] = communicator

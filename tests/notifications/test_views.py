@@ -37,7 +37,7 @@ def test_the_list_shows_unread_entries_linking_to_their_posts_and_marks_them_rea
     html = page.content.decode()
     assert html.count("notification-unread") == 2
     assert "replied in “Pay”" in html
-    assert 'data-notification-badge>2<' in html
+    assert "data-notification-badge>2<" in html
     first = person.notifications.order_by("pk").first()
     assert f'href="{first.post.get_absolute_url()}"' in html
 
@@ -95,13 +95,18 @@ def test_email_settings_are_saved_and_bad_input_keeps_the_choices(client, w):
     assert bad.status_code == 400
     assert b'role="alert"' in bad.content
     # The person's other choice in the same form is still shown as they made it.
-    assert b'id="kind-forum.mention-daily" name="kind-forum.mention" value="daily" checked' in bad.content
+    assert (
+        b'id="kind-forum.mention-daily" name="kind-forum.mention" value="daily" checked'
+        in bad.content
+    )
     assert NotificationPreference.objects.get(user=person, kind="forum.mention").email == "off"
 
 
 def test_follow_and_mute_buttons_on_the_space_and_the_thread(client, w):
     person, space = w.user("member"), w.user and w.space("in")
-    thread = forum_services.start_thread(author=w.user("moderator"), space=space, title="T", body="x")
+    thread = forum_services.start_thread(
+        author=w.user("moderator"), space=space, title="T", body="x"
+    )
     client.force_login(person)
     home = client.get(space.get_absolute_url()).content.decode()
     assert reverse("notifications:follow_space", args=[space.slug]) in home
@@ -120,10 +125,16 @@ def test_an_outsider_cannot_follow_a_caucus_or_its_threads(client, w):
     caucus = w.space("in-workers")
     thread = forum_services.start_thread(author=w.user("member"), space=caucus, title="C", body="x")
     client.force_login(w.user("in-employers"))
-    assert client.post(
-        reverse("notifications:follow_space", args=[caucus.slug]), {"state": "follow"}
-    ).status_code == 404
-    assert client.post(
-        reverse("notifications:follow_thread", args=[thread.pk]), {"state": "follow"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("notifications:follow_space", args=[caucus.slug]), {"state": "follow"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("notifications:follow_thread", args=[thread.pk]), {"state": "follow"}
+        ).status_code
+        == 404
+    )
     assert not Follow.objects.exists()

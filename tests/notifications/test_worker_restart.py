@@ -17,7 +17,11 @@ from django.db import connection, transaction
 
 from notifications.models import Delivery
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(180)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(180),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 30
@@ -42,7 +46,15 @@ def _worker_env(mail_dir: Path) -> dict[str, str]:
 
 def _worker(env: dict[str, str], *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", *extra],
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--interval",
+            "0.1",
+            "--no-startup-delay",
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
