@@ -185,3 +185,23 @@ def test_an_immediate_email_is_in_the_recipients_language(w, run_on_commit):
     assert "様" in message.body
     assert message.extra_headers["Content-Language"] == "ja"
     assert mail.outbox  # and only to them among the followers
+
+
+def test_the_service_sends_attachments_with_the_immediate_email(w, run_on_commit):
+    from notifications.services import Attachment
+
+    person = w.user("in-employers")
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    run_on_commit(
+        services.notify,
+        recipients=[person],
+        kind="membership.decided",
+        dedupe_key="with-attachment",
+        space=w.space("in"),
+        data={"decision": "invited"},
+        attachments=[Attachment("invite.ics", ics, "text/calendar")],
+    )
+    (message,) = mails_to(person)
+    ((name, content, mimetype),) = message.attachments
+    assert name == "invite.ics" and mimetype == "text/calendar"
+    assert "BEGIN:VCALENDAR" in (content.decode() if isinstance(content, bytes) else content)
