@@ -16,10 +16,27 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Affiliation, AffiliationInvitation, Country, Organization, User
-from accounts.tasks import enqueue_on_commit, send_affiliation_decision, send_affiliation_invitation
+from accounts.tasks import enqueue_on_commit, send_affiliation_invitation
 from audit.services import record
 
 INVITATION_LIFETIME = timedelta(days=14)
+
+
+def _tell_affiliation_decision(affiliation: Affiliation) -> None:
+    """The person hears of a decision on their affiliation through the notification service
+    (in-app, and email as they chose: immediate by default)."""
+    from notifications.services import notify
+
+    notify(
+        recipients=[affiliation.user],
+        kind="affiliation.decided",
+        dedupe_key=f"affiliation:{affiliation.pk}:{affiliation.status}:{affiliation.decided_at}",
+        data={
+            "affiliation_id": affiliation.pk,
+            "status": affiliation.status,
+            "organization": str(affiliation.organization),
+        },
+    )
 
 
 # --- Organizations and focal points ----------------------------------------------------------
@@ -207,7 +224,7 @@ def verify_affiliation(
         request=request,
     )
     permissions.forget_standing(affiliation.user)
-    enqueue_on_commit(send_affiliation_decision, affiliation.pk)
+    _tell_affiliation_decision(affiliation)
     return affiliation
 
 
@@ -235,7 +252,7 @@ def reject_affiliation(
         reason=reason,
         request=request,
     )
-    enqueue_on_commit(send_affiliation_decision, affiliation.pk)
+    _tell_affiliation_decision(affiliation)
     return affiliation
 
 
@@ -264,7 +281,7 @@ def revoke_affiliation(
         request=request,
     )
     # The person is told, as for a verification or rejection.
-    enqueue_on_commit(send_affiliation_decision, affiliation.pk)
+    _tell_affiliation_decision(affiliation)
     return affiliation
 
 
@@ -443,6 +460,9 @@ def deactivate_user(
         _end_verified_affiliation(actor=actor, affiliation=verified, reason=reason, request=request)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    from notifications.services import drop_all_queued
+
+    drop_all_queued(user_id=user.pk)
     record(actor=actor, action="user.deactivate", target=user, reason=reason, request=request)
     close_connections_on_commit([user.pk], space_ids=None, reason="deactivated")
     return user

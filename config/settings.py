@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "dialogue",
     "forums",
     "search",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.standing",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -219,6 +221,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tripartite <no-reply@tripartite.local>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes
+# here; the worker-restart test counts the files.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# Notifications (docs/notifications.md): an optional mailto: for List-Unsubscribe, the
+# local hour of daily and weekly digests, and the bounce webhook's shared secret.
+NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
+NOTIFICATIONS_DIGEST_HOUR = int(env("NOTIFICATIONS_DIGEST_HOUR", "7"))
 
 # --- Authentication (django-allauth) ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

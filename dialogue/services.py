@@ -20,6 +20,27 @@ Status = Membership.Status
 Role = Membership.Role
 
 
+def _tell_member(membership: Membership, decision: str, actor: User | None) -> None:
+    """The person hears of a decision on their membership (notifications service)."""
+    from notifications.services import notify
+
+    notify(
+        recipients=[membership.user],
+        kind="membership.decided",
+        dedupe_key=f"membership:{membership.pk}:{decision}:{membership.updated_at.isoformat()}",
+        actor=actor,
+        space=membership.space,
+        data={"decision": decision},
+    )
+
+
+def _drop_notifications(user_id: int, space_ids: list[int] | None) -> None:
+    """Queued email about spaces the person can no longer read is dropped."""
+    from notifications.services import drop_queued
+
+    drop_queued(user_id=user_id, space_ids=space_ids)
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
@@ -255,6 +276,7 @@ def leave_space(*, user: User, space: Space) -> Membership:
     membership.save(update_fields=["status", "updated_at"])
     permissions.forget_memberships(user)
     close_connections_on_commit([user.pk], space_ids=[space.pk], reason="left")
+    _drop_notifications(user.pk, [space.pk])
     return membership
 
 
@@ -301,6 +323,7 @@ def approve_request(
         space=membership.space,
         request=request,
     )
+    _tell_member(membership, "approved", actor)
     return membership
 
 
@@ -323,6 +346,7 @@ def reject_request(
         reason=reason,
         request=request,
     )
+    _tell_member(membership, "rejected", actor)
     return membership
 
 
@@ -343,6 +367,7 @@ def invite_to_space(
     membership.save()
     permissions.forget_memberships(user)
     record(actor=actor, action="membership.invite", target=user, space=space, request=request)
+    _tell_member(membership, "invited", actor)
     return membership
 
 
@@ -373,6 +398,8 @@ def remove_member(
     close_connections_on_commit(
         [membership.user_id], space_ids=[membership.space_id], reason="removed"
     )
+    _drop_notifications(membership.user_id, [membership.space_id])
+    _tell_member(membership, "removed", actor)
     return membership
 
 
@@ -468,4 +495,5 @@ def end_memberships_for_affiliation(
     # The person's standing changed, so every subscription of theirs is suspect: close all
     # their sockets (a reconnecting client re-subscribes through the access checks).
     close_connections_on_commit([affiliation.user_id], space_ids=None, reason="revoked")
+    _drop_notifications(affiliation.user_id, space_ids)
     return space_ids

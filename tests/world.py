@@ -217,6 +217,7 @@ def seed_canary(w: World) -> World:
     w.users["canary-rejected"] = rejected
     w.users["canary-removed"] = removed
     seed_forum_canary(w)
+    seed_notification_canary(w)
     return w
 
 
@@ -226,3 +227,31 @@ def seed_forum_canary(w: World) -> None:
     from tests.forums.canary import seed_forum_canary as seed
 
     seed(w)
+
+
+def seed_notification_canary(w: World) -> None:
+    """Notifications about the caucus's canary thread: to its members through the service,
+    and — as if told before they lost access — to the removed and revoked members and to an
+    outsider, written directly. Their lists must filter these out at read time."""
+    from forums.models import Thread
+    from notifications import services as notification_services
+    from notifications.models import Notification
+
+    thread = Thread.objects.get(pk=w.forum["caucus-thread"].pk)  # type: ignore[attr-defined]
+    post = thread.posts.get(number=2)
+    caucus = w.space("in-workers")
+    members = [w.user("member"), w.user("adviser")]
+    common = {"space": caucus, "thread": thread, "post": post}
+    notification_services.notify(
+        recipients=members,
+        kind="forum.reply",
+        dedupe_key="canary-reply",
+        actor=w.user("caucus-moderator"),
+        **common,
+    )
+    for key in ("removed", "revoked", "in-employers", "staff"):
+        for kind in ("forum.reply", "forum.mention", "forum.new_thread", "forum.moderation"):
+            Notification.objects.create(
+                recipient=w.user(key), kind=kind, dedupe_key=f"canary-{kind}",
+                actor=w.user("caucus-moderator"), **common,
+            )  # fmt: skip

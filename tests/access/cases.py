@@ -244,6 +244,39 @@ CASES: dict[str, Case] = {
     "search:search": NO_ARGUMENTS,
 }
 
+
+# --- Notifications (the canary notifications: tests.world.seed_notification_canary) -----------
+
+
+def _follow_threads(world: World) -> list[Value]:
+    from tests.forums.canary import _threads
+
+    return _threads(world)
+
+
+def _unsubscribe_tokens(world: World) -> list[Value]:
+    """A caucus member's real tokens (a kind and a digest) and a forged one."""
+    from notifications.tokens import make_unsubscribe_token
+
+    member = world.user("member")
+    return [
+        Value(make_unsubscribe_token(member.pk, "forum.reply"), label="member reply token"),
+        Value(make_unsubscribe_token(member.pk, "digest.daily"), label="member digest token"),
+        Value("not-a-token"),
+    ]
+
+
+CASES.update(
+    {
+        "notifications:list": NO_ARGUMENTS,
+        "notifications:mark_read": NO_ARGUMENTS.posting(),
+        "notifications:settings": NO_ARGUMENTS.posting(),
+        "notifications:follow_space": SPACE_PAGE.posting(),
+        "notifications:follow_thread": Case(values={"pk": _follow_threads}).posting(),
+        "notifications:unsubscribe": Case(values={"token": _unsubscribe_tokens}).posting(),
+    }
+)
+
 # The admin site: every pattern, however many models get registered. Crawled as non-staff only
 # (they are sent to the admin login); staff's admin access is the documented exception
 # (docs/access.md). admin_view checks only is_active and is_staff, turning every method and

@@ -26,6 +26,7 @@ from dialogue import services as dialogue_services
 from dialogue.models import Membership, Space
 from dialogue.permissions import can_moderate_space, forget_memberships
 from forums.demo import load_forums
+from notifications.demo import load_notifications
 
 DEMO_PASSWORD = "tripartite-demo"
 # A well-known base32 secret (also printed): any authenticator app, or `oathtool --totp -b`.
@@ -230,6 +231,8 @@ class Command(BaseCommand):
 
         # Threads, replies and supports in every space, written by the accounts above.
         load_forums(report.count)
+        # Members follow their country space, with varied email choices (notifications/demo.py).
+        load_notifications(report.count)
 
     def load_country(self, c: str, country_name: str, time_zone: str, country: Country) -> None:
         report, admin = self.report, self.admin

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Forum events arrive after commit; the receiver only enqueues the fan-out task.
+        from notifications import receivers  # noqa: F401
