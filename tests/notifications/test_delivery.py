@@ -61,19 +61,61 @@ def test_a_muted_thread_is_silent_even_for_a_space_follower(w, run_on_commit):
 
 
 def test_a_mention_and_a_reply_to_the_same_person_in_one_post_is_one_notification(
-    w, django_capture_on_commit_callbacks
+    w, run_on_commit
 ):
     space = w.space("in")
     member, moderator = w.user("member"), w.user("moderator")
-    with django_capture_on_commit_callbacks(execute=True):
-        thread = forum_services.start_thread(author=member, space=space, title="T", body="x")
-    with django_capture_on_commit_callbacks(execute=True):
-        post = forum_services.reply_to_thread(author=moderator, thread=thread, body="@member hi")
-        # What the mentions feature records in the same transaction as the post.
-        PostMention.objects.create(post=post, user=member)
+    thread = run_on_commit(
+        forum_services.start_thread, author=member, space=space, title="T", body="x"
+    )
+    # The mentions feature records @handle as a PostMention in the post's transaction.
+    post = run_on_commit(
+        forum_services.reply_to_thread,
+        author=moderator,
+        thread=thread,
+        body=f"@{member.handle} what do the workers say?",
+    )
+    assert list(PostMention.objects.filter(post=post).values_list("user", flat=True)) == [member.pk]
     assert [n.kind for n in told(member)] == ["forum.mention"]
     assert len(mails_to(member)) == 1
     assert "mentioned you" in mails_to(member)[0].subject
+
+
+def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(w, run_on_commit):
+    space = w.space("in")
+    member, moderator, employer = w.user("member"), w.user("moderator"), w.user("in-employers")
+    from tests.world import _activate
+
+    _activate(space, employer)
+    thread = run_on_commit(
+        forum_services.start_thread, author=moderator, space=space, title="T", body="x"
+    )
+    post = run_on_commit(
+        forum_services.reply_to_thread, author=moderator, thread=thread, body=f"@{member.handle}"
+    )
+    assert [n.kind for n in told(member)] == ["forum.mention"]
+    run_on_commit(
+        forum_services.edit_post,
+        editor=moderator,
+        post=post,
+        body=f"@{member.handle} and @{employer.handle}",
+    )
+    assert [n.kind for n in told(employer)] == ["forum.mention"]
+    assert [n.kind for n in told(member)] == ["forum.mention"]  # not told twice
+
+
+def test_a_caucus_post_mentioning_an_outsider_tells_nobody_outside(w, run_on_commit):
+    caucus = w.space("in-workers")
+    member, outsider = w.user("member"), w.user("in-employers")
+    thread = run_on_commit(
+        forum_services.start_thread,
+        author=member,
+        space=caucus,
+        title="Our line",
+        body=f"@{outsider.handle} should not hear of this",
+    )
+    assert PostMention.objects.filter(post__thread=thread).count() == 0
+    assert told(outsider) == [] and mails_to(outsider) == []
 
 
 def test_a_moderator_hiding_a_post_tells_its_author(w, run_on_commit):
