@@ -56,6 +56,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
     person = _viewable_person(request, pk)
     posts = list(activity.member_posts(request.user, person)[: activity.ACTIVITY_ON_PROFILE])
+    for post in posts:
+        post.excerpt = activity.excerpt(post.body_html)
     counts = activity.member_counts(request.user, person) if posts else None
     return render(
         request,
@@ -80,6 +82,9 @@ def profile_activity(request: HttpRequest, pk: int) -> HttpResponse:
     person = _viewable_person(request, pk)
     page = Paginator(activity.member_posts(request.user, person), activity.ACTIVITY_PER_PAGE)
     page = page.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for post in page.object_list:
+        post.excerpt = activity.excerpt(post.body_html)
     return render(
         request,
         "accounts/profile_activity.html",

@@ -6,9 +6,11 @@ everyone (moderators included: a profile is not a moderation tool)."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.html import strip_tags
 
 from accounts.models import User
 from forums.models import Post
@@ -37,6 +39,21 @@ def member_posts(viewer, person: User) -> QuerySet[Post]:
         )
         .order_by("-created_at", "-pk")
     )  # fmt: skip
+
+
+EXCERPT_LENGTH = 200
+
+
+def excerpt(body_html: str) -> str:
+    """The opening words of a rendered post as plain text (entities decoded: the template
+    escapes it once), cut at a word where possible."""
+    text = " ".join(html.unescape(strip_tags(body_html.replace("<", " <"))).split())
+    if len(text) <= EXCERPT_LENGTH:
+        return text
+    cut = text[: EXCERPT_LENGTH - 1]
+    if " " in cut[EXCERPT_LENGTH // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut + "…"
 
 
 def member_counts(viewer, person: User) -> ActivityCounts:

@@ -269,7 +269,10 @@ def clean_name(name: str, kind: Kind) -> str:
     it does not: ``report.png`` that is a PDF becomes ``report.pdf``). Extensions are
     lower-cased."""
     name = unicodedata.normalize("NFC", os.path.basename(name.replace("\\", "/")))
-    name = _UNSAFE_NAME.sub(" ", name).strip().strip(".")
+    name = _UNSAFE_NAME.sub(" ", name)
+    # Invisible formatting characters (category Cf: right-to-left override, zero-width
+    # joiners...) could make "report\u202efdp.exe" display as something else.
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf").strip().strip(".")
     stem, dot_ext = os.path.splitext(name)
     extension = dot_ext.lstrip(".").lower()
     if extension not in kind.extensions:

@@ -124,6 +124,15 @@ MENTION = register(
     )
 )
 
+def _current_space_name(n: Notification) -> str:
+    """The space a thread is in now, not the one it was in when the notification was made:
+    visibility is decided by the thread, so naming the old space could show a caucus's name
+    to someone who can no longer see that caucus (the thread has since moved out of it)."""
+    if n.thread_id:
+        return n.thread.space.name
+    return n.space.name if n.space_id else ""
+
+
 NEW_THREAD = register(
     Kind(
         key="forum.new_thread",
@@ -133,7 +142,7 @@ NEW_THREAD = register(
         default_email=Frequency.DAILY,
         text=lambda n: (
             gettext("%(actor)s started “%(thread)s” in %(space)s")
-            % {"actor": actor_name(n), "thread": _thread_title(n), "space": n.space.name}
+            % {"actor": actor_name(n), "thread": _thread_title(n), "space": _current_space_name(n)}
         ),
         url=_thread_url,
     )
@@ -142,7 +151,7 @@ NEW_THREAD = register(
 
 def _moderation_text(n: Notification) -> str:
     event = n.data.get("event", "")
-    values = {"thread": _thread_title(n), "space": n.space.name if n.space_id else ""}
+    values = {"thread": _thread_title(n), "space": _current_space_name(n)}
     texts = {
         "post.hidden": gettext("A moderator hid your post in “%(thread)s”"),
         "post.restored": gettext("A moderator restored your post in “%(thread)s”"),

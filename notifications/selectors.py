@@ -16,7 +16,7 @@ PER_PAGE = 30
 def notification_page(user, page_number) -> Page:
     """The person's visible notifications, newest first; each gets ``text`` and ``url`` in
     the active language."""
-    queryset = visible_notifications(user).select_related("actor", "space", "thread", "post")
+    queryset = visible_notifications(user).select_related("actor", "space", "thread", "thread__space", "post")
     page = Paginator(queryset, PER_PAGE).get_page(page_number)
     for notification in page.object_list:
         spec = kinds.get(notification.kind)
@@ -51,7 +51,7 @@ def follows_of(user):
             Q(space__in=readable_spaces(user).values("pk"))
             | Q(thread__in=visible_threads(user).values("pk"))
         )
-        .select_related("space", "thread")
+        .select_related("space", "thread", "thread__space")
         .order_by("-created_at")
     )
 

@@ -64,7 +64,7 @@ def send_delivery(delivery_id: int) -> None:
     user = delivery.recipient
     notification = (
         visible_notifications(user)
-        .select_related("recipient", "actor", "space", "thread", "post")
+        .select_related("recipient", "actor", "space", "thread", "thread__space", "post")
         .filter(pk=delivery.notification_id)
         .first()
     )
@@ -101,7 +101,7 @@ def send_digest(run_id: int) -> None:
     visible = list(
         visible_notifications(user)
         .filter(pk__in=ids)
-        .select_related("recipient", "actor", "space", "thread", "post")
+        .select_related("recipient", "actor", "space", "thread", "thread__space", "post")
         .order_by("created_at", "pk")
     )
     seen = {n.pk for n in visible}

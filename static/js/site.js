@@ -126,3 +126,19 @@ const path = document.body && document.body.dataset.socket;
 if (path && "WebSocket" in window) {
   start(path);
 }
+
+// Signing out forgets the drafts this browser keeps (static/js/drafts.js): on a shared
+// computer, the next person must not find a caucus draft in the browser's storage.
+for (const form of document.querySelectorAll("form[data-signout]")) {
+  form.addEventListener("submit", () => {
+    try {
+      for (let i = window.localStorage.length - 1; i >= 0; i -= 1) {
+        const key = window.localStorage.key(i);
+        if (key && key.startsWith("tripartite:draft")) window.localStorage.removeItem(key);
+      }
+      window.sessionStorage.removeItem("tripartite:draft-sent");
+    } catch {
+      // Storage unavailable (privacy mode): nothing was kept.
+    }
+  });
+}

@@ -154,3 +154,13 @@ def test_the_caucus_mention_is_on_the_authors_profile_for_caucus_members(as_user
     moderator = world.user("caucus-moderator")
     html = profile(as_user(moderator), world.user("member")).content.decode()
     assert f"@{moderator.handle} please check {CANARY}" in html
+
+
+def test_an_excerpt_is_plain_text_escaped_once():
+    from forums import markdown
+    from forums.activity import excerpt
+
+    text = excerpt(markdown.render("Wages & hours <b>"))
+    assert text == "Wages & hours <b>"
+    long = excerpt(markdown.render("word " * 100))
+    assert len(long) <= 200 and long.endswith("…") and not long.endswith(" …")

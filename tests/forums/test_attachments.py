@@ -139,6 +139,8 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
         ),
         ("noextension", PNG_BYTES, "image/png", "noextension.png"),
         ("../../etc/passwd.pdf", PDF_BYTES, "application/pdf", "passwd.pdf"),
+        # A right-to-left override would show "report\u202efdp.png" as "reportgnp.pdf".
+        ("report\u202efdp.png", PDF_BYTES, "application/pdf", "reportfdp.pdf"),
     ],
 )
 def test_a_file_is_judged_by_its_bytes_and_keeps_a_name_that_agrees(

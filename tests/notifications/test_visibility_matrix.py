@@ -57,3 +57,25 @@ def test_caucus_notifications_are_visible_exactly_to_the_caucus(w, role, setting
     visible = set(visible_notifications(user).values_list("pk", flat=True))
     got = tuple(rows[kind].pk in visible for kind in KINDS)
     assert got == MATRIX[role], dict(zip(KINDS, got, strict=True))
+
+
+def test_a_thread_moved_out_of_a_caucus_is_named_by_its_new_space_not_the_caucus(w):
+    """Visibility follows the thread; so must the text: a former caucus member told (by an
+    old notification) about a thread that has since left the caucus must not read the
+    caucus's name."""
+    from forums import services as forum_services
+    from forums.models import Thread
+    from notifications.models import Notification
+    from notifications.selectors import notification_page
+
+    caucus, public = w.space("in-workers"), w.space("in")
+    author, former = w.user("caucus-moderator"), w.user("revoked")
+    thread = forum_services.start_thread(author=author, space=caucus, title="Moved", body="x")
+    Notification.objects.create(
+        recipient=former, kind="forum.new_thread", dedupe_key="moved", space=caucus,
+        thread=thread, actor=author,
+    )  # fmt: skip
+    Thread.objects.filter(pk=thread.pk).update(space=public)  # as a move by a moderator of both
+    texts = [n.text for n in notification_page(former, 1).object_list]
+    assert texts and all(caucus.name not in text for text in texts)
+    assert any(public.name in text for text in texts)
