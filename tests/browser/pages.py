@@ -38,6 +38,12 @@ FORUM_PAGES = (
     "/t/1/",
     "/s/india-dialogue/tags/minimum-wage/",
     "/tags/minimum-wage/",
+    "/t/1/reply/",
+    "/notifications/",
+    "/notifications/settings/",
+    "/search/?q=wage",
+    "/search/?q=%E8%B3%83%E9%87%91&lang=ja",  # 賃金
+    "/search/?q=nothing-matches-this",
 )
 
 SIGNED_IN_VISITS = (
