@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from taggit.utils import parse_tags
 
@@ -16,6 +17,7 @@ from accounts.permissions import get_standing
 from dialogue.realtime import send_on_commit, space_group
 from forums import markdown
 from forums.models import Post, Thread
+from forums.signals import emit_on_commit
 
 MAX_TITLE = 200
 MAX_TAGS = 5
@@ -140,6 +142,27 @@ def _broadcast(thread: Thread, event: str, **payload) -> None:
                 **payload,
             },
         },
+    )
+
+
+def _post_event(post: Post, event: str, *, actor_id: int | None, **extra) -> None:
+    """What every change to a post announces, after commit: ``forum_event`` for the
+    notifications and search (``extra`` travels with it) and the content-free live frame for
+    readers of the thread, whose pages fetch the post's fragment."""
+    emit_on_commit(
+        event,
+        thread_id=post.thread_id,
+        post_id=post.pk,
+        space_id=post.thread.space_id,
+        actor_id=actor_id,
+        **extra,
+    )
+    _broadcast(
+        post.thread,
+        event,
+        post=post.pk,
+        number=post.number,
+        fragment=reverse("forums:post_fragment", args=[post.pk]),
     )
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from django.core.files import File
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +14,7 @@ from accounts.models import User
 from forums import attachments as rules
 from forums import permissions
 from forums.models import Post, PostAttachment
-from forums.services._common import _broadcast, _require
-from forums.signals import emit_on_commit
+from forums.services._common import _post_event, _require
 
 
 def add_attachments(*, post: Post, files: Iterable, user: User) -> list[PostAttachment]:
@@ -80,18 +78,5 @@ def change_post_attachments(
     add_attachments(post=post, files=files, user=editor)
     post.edited_at = timezone.now()
     post.save(update_fields=["edited_at"])
-    emit_on_commit(
-        "post.edited",
-        thread_id=post.thread_id,
-        post_id=post.pk,
-        space_id=post.thread.space_id,
-        actor_id=editor.pk,
-    )
-    _broadcast(
-        post.thread,
-        "post.edited",
-        post=post.pk,
-        number=post.number,
-        fragment=reverse("forums:post_fragment", args=[post.pk]),
-    )
+    _post_event(post, "post.edited", actor_id=editor.pk)
     return post

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from forums.services._common import (
     _broadcast,
     _clean_reason,
     _lock_thread_row,
+    _post_event,
     _require,
 )
 from forums.services.flags import resolve_open_flags
@@ -57,20 +57,7 @@ def hide_post(*, actor: User, post: Post, reason: str, request: HttpRequest | No
         request=request,
         details={"flags_resolved": resolved} if resolved else None,
     )
-    emit_on_commit(
-        "post.hidden",
-        thread_id=post.thread_id,
-        post_id=post.pk,
-        space_id=post.thread.space_id,
-        actor_id=actor.pk,
-    )
-    _broadcast(
-        post.thread,
-        "post.hidden",
-        post=post.pk,
-        number=post.number,
-        fragment=reverse("forums:post_fragment", args=[post.pk]),
-    )
+    _post_event(post, "post.hidden", actor_id=actor.pk)
     return post
 
 
@@ -91,20 +78,7 @@ def restore_post(*, actor: User, post: Post, request: HttpRequest | None = None)
         space=post.thread.space,
         request=request,
     )
-    emit_on_commit(
-        "post.restored",
-        thread_id=post.thread_id,
-        post_id=post.pk,
-        space_id=post.thread.space_id,
-        actor_id=actor.pk,
-    )
-    _broadcast(
-        post.thread,
-        "post.restored",
-        post=post.pk,
-        number=post.number,
-        fragment=reverse("forums:post_fragment", args=[post.pk]),
-    )
+    _post_event(post, "post.restored", actor_id=actor.pk)
     return post
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,13 +13,13 @@ from dialogue.models import Space
 from forums import mentions, permissions
 from forums.models import Post, PostRevision, Thread
 from forums.services._common import (
-    _broadcast,
     _clean_body,
     _clean_language,
     _clean_tags,
     _clean_title,
     _lock_thread_row,
     _new_post,
+    _post_event,
     _require,
     check_post_rate,
 )
@@ -114,21 +113,12 @@ def reply_to_thread(
         now=timezone.now(),
     )
     mentioned = mentions.record_mentions(post, mentioned)
-    emit_on_commit(
+    _post_event(
+        post,
         "post.created",
-        thread_id=thread.pk,
-        post_id=post.pk,
-        space_id=thread.space_id,
         actor_id=author.pk,
         quote_of_id=quote_of.pk if quote_of else None,
         mentioned_user_ids=mentioned,
-    )
-    _broadcast(
-        thread,
-        "post.created",
-        post=post.pk,
-        number=post.number,
-        fragment=reverse("forums:post_fragment", args=[post.pk]),
     )
     if attachments:
         add_attachments(post=post, files=attachments, user=author)
@@ -175,20 +165,11 @@ def edit_post(
         Thread.objects.filter(pk=post.thread_id).update(title=new_title)
         post.thread.title = new_title
     added = mentions.record_mentions(post, mentioned)
-    emit_on_commit(
+    _post_event(
+        post,
         "post.edited",
-        thread_id=post.thread_id,
-        post_id=post.pk,
-        space_id=post.thread.space_id,
         actor_id=editor.pk,
         mentioned_user_ids=added,
-    )
-    _broadcast(
-        post.thread,
-        "post.edited",
-        post=post.pk,
-        number=post.number,
-        fragment=reverse("forums:post_fragment", args=[post.pk]),
     )
     return post
 
@@ -204,18 +185,5 @@ def delete_post(*, user: User, post: Post) -> Post:
     post.is_deleted = True
     post.deleted_at = timezone.now()
     post.save(update_fields=["is_deleted", "deleted_at"])
-    emit_on_commit(
-        "post.deleted",
-        thread_id=post.thread_id,
-        post_id=post.pk,
-        space_id=post.thread.space_id,
-        actor_id=user.pk,
-    )
-    _broadcast(
-        post.thread,
-        "post.deleted",
-        post=post.pk,
-        number=post.number,
-        fragment=reverse("forums:post_fragment", args=[post.pk]),
-    )
+    _post_event(post, "post.deleted", actor_id=user.pk)
     return post
