@@ -12,6 +12,7 @@ matches first, then newest.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_
@@ -20,6 +21,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 
+from dialogue.models import Space
 from search import highlight
 from search.models import SearchEntry
 from search.registry import visible_entries
@@ -80,20 +82,74 @@ _ROW_FILTERS = {
 }
 
 
-def ranked(qs: QuerySet[SearchEntry], query: ParsedQuery) -> QuerySet[SearchEntry]:
+def _rank(query: ParsedQuery):
     if query.is_empty:
-        rank = Value(0.0, output_field=FloatField())
-    elif is_postgres():
+        return Value(0.0, output_field=FloatField())
+    if is_postgres():
         parts = []
         if query.words:
             parts.append(SearchRank(F("tsv"), _word_query(query.words)))
         if query.runs:
             parts.append(SearchRank(F("bigrams"), LiteralTsQuery(query.run_tsquery)))
-        rank = reduce(lambda a, b: a + b, parts)
-    else:
-        in_title = reduce(and_, [Q(title__icontains=t) for t in query.terms])
-        rank = Case(When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-    return qs.annotate(rank=rank).order_by("-rank", "-created_at", "-pk")
+        return reduce(lambda a, b: a + b, parts)
+    in_title = reduce(and_, [Q(title__icontains=t) for t in query.terms])
+    return Case(When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
+def ranked(qs: QuerySet[SearchEntry], query: ParsedQuery) -> QuerySet[SearchEntry]:
+    """Every match ranked (title matches first, then newest): the embedded default's order,
+    and PostgreSQL's when the query has no words (a filtered listing, newest first)."""
+    return qs.annotate(rank=_rank(query)).order_by("-rank", "-created_at", "-pk")
+
+
+# On PostgreSQL, ``ts_rank`` is computed for the newest RANK_WINDOW matches only: it reads
+# each row's whole vector (a Lao post's bigram vector is ~2 kB, TOASTed), which cost more
+# than finding the matches. Matches beyond the window follow, newest first.
+RANK_WINDOW = 1000
+
+
+def found_sql(user, query: ParsedQuery, filters: dict[str, object]) -> tuple[str, list]:
+    """One statement (PostgreSQL, a query with words or runs) that visits the visible
+    matches once: ``m`` holds them (id, date, space, language — narrow columns, built by
+    ``matching`` from ``visible_entries``), ``w`` the newest RANK_WINDOW of them, ``r`` their
+    ``ts_rank``. Rows: every visible match's id, space and language, in result order — the
+    window by rank (then newest), then the rest newest first. Counts and facets are taken
+    from the same rows, so they cover exactly the visible matches."""
+    values = (
+        matching(user, query, filters)
+        .order_by()
+        .values_list("pk", "created_at", "thread__space_id", "language")
+    )
+    match_sql, match_params = values.query.sql_with_params()
+    base = SearchEntry.objects.all().query
+    compiler = base.get_compiler(connection=connection)
+    rank_sql, rank_params = compiler.compile(_rank(query).resolve_expression(base))
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    # The rank is a scalar subquery behind CASE, so it runs for the window's rows only,
+    # whatever plan the (poorly estimated) match count leads the planner to.
+    sql = (
+        f"WITH m (id, created_at, space_id, language) AS MATERIALIZED ({match_sql}), "
+        "o AS (SELECT m.*, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n FROM m) "
+        "SELECT o.id, o.space_id, o.language FROM o "
+        "ORDER BY (o.n > %s), "
+        f"CASE WHEN o.n <= %s THEN (SELECT COALESCE({rank_sql}, 0) FROM {table} "
+        f"WHERE {table}.id = o.id) END DESC, "
+        "o.created_at DESC, o.id DESC"
+    )
+    return sql, [*match_params, RANK_WINDOW, RANK_WINDOW, *rank_params]
+
+
+def find(user, query: ParsedQuery, filters: dict[str, object]):
+    """``(summary, ids)``: the counts and facets of the visible matches and their ids in
+    result order (a list, or a lazy queryset to slice)."""
+    if not is_postgres() or query.is_empty:
+        qs = matching(user, query, filters)
+        return summary(qs), ranked(qs, query).values_list("pk", flat=True)
+    sql, params = found_sql(user, query, filters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _summary_from_rows(rows), [pk for pk, _space, _language in rows]
 
 
 def load_rows(user, ids: list[int]) -> list[SearchEntry]:
@@ -147,6 +203,29 @@ def summary(qs: QuerySet[SearchEntry]) -> Summary:
     by_space = sorted(spaces.items(), key=lambda item: (-item[1], item[0][1]))[:FACET_LIMIT]
     return Summary(
         total=total,
+        spaces=[Facet(slug, name, n) for (slug, name), n in by_space],
+        languages=[
+            Facet(code, str(names.get(code, code)), n)
+            for code, n in sorted(languages.items(), key=lambda item: -item[1])
+        ],
+    )
+
+
+def _summary_from_rows(rows) -> Summary:
+    """Count and facets from ``found_sql``'s rows (the spaces' names in one small query)."""
+    spaces = Counter(space for _pk, space, _language in rows)
+    languages = Counter(language for _pk, _space, language in rows)
+    named = {
+        space.pk: (space.slug, space.name)
+        for space in Space.objects.filter(pk__in=list(spaces)).only("slug", "name")
+    }
+    by_space = sorted(
+        ((named[pk], n) for pk, n in spaces.items() if pk in named),
+        key=lambda item: (-item[1], item[0][1]),
+    )[:FACET_LIMIT]
+    names = dict(SearchEntry._meta.get_field("language").choices)
+    return Summary(
+        total=len(rows),
         spaces=[Facet(slug, name, n) for (slug, name), n in by_space],
         languages=[
             Facet(code, str(names.get(code, code)), n)
