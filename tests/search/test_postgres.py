@@ -152,9 +152,7 @@ def test_a_title_match_ranks_first_while_the_matches_fit_the_rank_window(world, 
     assert found.count == 4
 
 
-def test_beyond_the_rank_window_older_matches_follow_newest_first(
-    world, wage_posts, monkeypatch
-):
+def test_beyond_the_rank_window_older_matches_follow_newest_first(world, wage_posts, monkeypatch):
     """Only the newest RANK_WINDOW matches are ranked; the rest follow, newest first. Counts
     and facets still cover every visible match."""
     monkeypatch.setattr(selectors, "RANK_WINDOW", 2)
