@@ -45,7 +45,9 @@ def search(request: HttpRequest) -> HttpResponse:
         query, filters = form.parsed, form.filters()
         # Find, count and order the visible matches on narrow rows first; load the page's
         # 20 with their thread, space, post and author afterwards (not every match).
-        counts, ranked_ids = selectors.find(request.user, query, filters)
+        counts, ranked_ids = selectors.find(
+            request.user, query, filters, request.GET.get("page")
+        )
         page = KnownCountPaginator(
             ranked_ids, selectors.RESULTS_PER_PAGE, count=counts.total
         ).get_page(request.GET.get("page"))

@@ -180,3 +180,17 @@ def test_beyond_the_rank_window_older_matches_follow_newest_first(world, wage_po
     )
     outsider = search_as(world.user("in-employers"), q="wage")
     assert outsider.post_ids == [c, d, b, a] and outsider.count == 4
+
+
+def test_pages_come_from_the_same_order_and_a_page_out_of_range_shows_the_last(
+    world, wage_posts, monkeypatch
+):
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 2)
+    monkeypatch.setattr(selectors, "RESULTS_PER_PAGE", 2)
+    a, b, c, d = wage_posts
+    user = world.user("in-employers")
+    assert search_as(user, q="wage").post_ids == [c, d]
+    assert search_as(user, q="wage", page="2").post_ids == [b, a]
+    assert search_as(user, q="wage", page="9").post_ids == [b, a]
+    assert search_as(user, q="wage", page="x").post_ids == [c, d]
+    assert search_as(user, q="wage", page="2").count == 4
