@@ -133,8 +133,9 @@ def in_process(args) -> None:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
-    first = timed("/search/", SEARCHES["English"])[1].context["results"][0]
-    baseline = f"/p/{first.post_id}/fragment/"
+    page = timed("/search/", SEARCHES["English"])[1].content
+    first = re.search(rb'class="search-result-title"><a href="/p/(\d+)/"', page)
+    baseline = f"/p/{int(first.group(1))}/fragment/"
     times: dict[str, list[float]] = {"baseline": []}
     found: dict[str, str] = {}
     for name, params in SEARCHES.items():
