@@ -97,6 +97,70 @@ def line(name: str, s: Sample) -> str:
     )
 
 
+def in_process(args) -> None:
+    """One request at a time, in this process (Django's test client, no server, no
+    queueing): the baseline and each search interleaved (baseline, search, baseline, …),
+    ``--in-process`` requests each after 3 of warm-up. The baseline is the post fragment of
+    the English search's first result, as in the concurrent run."""
+    import os
+    import statistics
+    import time
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["REDIS_URL"] = args.redis_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client as TestClient
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = TestClient()
+    client.force_login(get_user_model().objects.get(email=args.email))
+
+    def timed(path: str, params: dict[str, str] | None = None):
+        start = time.perf_counter()
+        response = client.get(path, params or {})
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{path} {params}: {response.status_code}")
+        return elapsed, response
+
+    def p95(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    page = timed("/search/", SEARCHES["English"])[1].content
+    first = re.search(rb'class="search-result-title"><a href="/p/(\d+)/"', page)
+    baseline = f"/p/{int(first.group(1))}/fragment/"
+    times: dict[str, list[float]] = {"baseline": []}
+    found: dict[str, str] = {}
+    for name, params in SEARCHES.items():
+        for _ in range(3):
+            timed(baseline)
+            timed("/search/", params)
+        times[name] = []
+        for _ in range(args.in_process):
+            times["baseline"].append(timed(baseline)[0])
+            elapsed, response = timed("/search/", params)
+            times[name].append(elapsed)
+        found[name] = re.search(rb'data-count="(\d+)"', response.content).group(1).decode()
+    base50, base95 = statistics.median(times["baseline"]), p95(times["baseline"])
+    print(
+        f"in-process, one at a time; baseline {baseline}: p50 {base50:.0f} ms p95 {base95:.0f} ms"
+    )
+    for name in SEARCHES:
+        values = times[name]
+        print(
+            f"  {name:<16} found {found[name]:>6}  p50 {statistics.median(values):5.0f} ms  "
+            f"p95 {p95(values):5.0f} ms  p95 ratio {p95(values) / base95:5.1f} x  "
+            f"p50 ratio {statistics.median(values) / base50:5.1f} x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="a running server (default: start Daphne)")
@@ -110,7 +174,16 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="N",
+        help="instead: N requests per page one at a time in this process (no server)",
+    )
     args = parser.parse_args()
+    if args.in_process:
+        in_process(args)
+        return
 
     process = None
     if args.base_url:

@@ -12,6 +12,7 @@ matches first, then newest.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_
@@ -20,6 +21,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 
+from dialogue.models import Space
 from search import highlight
 from search.models import SearchEntry
 from search.registry import visible_entries
@@ -80,20 +82,125 @@ _ROW_FILTERS = {
 }
 
 
-def ranked(qs: QuerySet[SearchEntry], query: ParsedQuery) -> QuerySet[SearchEntry]:
+def _rank(query: ParsedQuery):
     if query.is_empty:
-        rank = Value(0.0, output_field=FloatField())
-    elif is_postgres():
+        return Value(0.0, output_field=FloatField())
+    if is_postgres():
         parts = []
         if query.words:
             parts.append(SearchRank(F("tsv"), _word_query(query.words)))
         if query.runs:
             parts.append(SearchRank(F("bigrams"), LiteralTsQuery(query.run_tsquery)))
-        rank = reduce(lambda a, b: a + b, parts)
-    else:
-        in_title = reduce(and_, [Q(title__icontains=t) for t in query.terms])
-        rank = Case(When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-    return qs.annotate(rank=rank).order_by("-rank", "-created_at", "-pk")
+        return reduce(lambda a, b: a + b, parts)
+    in_title = reduce(and_, [Q(title__icontains=t) for t in query.terms])
+    return Case(When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
+def ranked(qs: QuerySet[SearchEntry], query: ParsedQuery) -> QuerySet[SearchEntry]:
+    """Every match ranked (title matches first, then newest): the embedded default's order,
+    and PostgreSQL's when the query has no words (a filtered listing, newest first)."""
+    return qs.annotate(rank=_rank(query)).order_by("-rank", "-created_at", "-pk")
+
+
+# On PostgreSQL, ``ts_rank`` is computed for the newest RANK_WINDOW matches only: it reads
+# each row's whole vector (a Lao post's bigram vector is ~2 kB, TOASTed), which cost more
+# than finding the matches. Matches beyond the window follow, newest first.
+RANK_WINDOW = 1000
+
+
+def found_sql(
+    user, query: ParsedQuery, filters: dict[str, object], offset: int = 0, limit: int = 20
+) -> tuple[str, list]:
+    """One statement (PostgreSQL, a query with words or runs) that visits the visible
+    matches once: ``m`` holds them (id, date, space, language — narrow columns, built by
+    ``matching`` from ``visible_entries``), ``o`` numbers them newest first, and the result
+    order is the newest RANK_WINDOW by ``ts_rank`` (then newest), then the rest newest
+    first. Rows: ``(0, space_id, language, n)`` for each space and language group (the exact
+    counts, from the same visible rows), then ``(1, id, NULL, position)`` for the page's rows
+    ``offset`` … ``offset + limit``."""
+    values = (
+        matching(user, query, filters)
+        .order_by()
+        .values_list("pk", "created_at", "thread__space_id", "language")
+    )
+    match_sql, match_params = values.query.sql_with_params()
+    base = SearchEntry.objects.all().query
+    compiler = base.get_compiler(connection=connection)
+    rank_sql, rank_params = compiler.compile(_rank(query).resolve_expression(base))
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    # The rank is a scalar subquery behind CASE, so it runs for the window's rows only,
+    # whatever plan the (poorly estimated) match count leads the planner to.
+    sql = (
+        f"WITH m (id, created_at, space_id, language) AS MATERIALIZED ({match_sql}), "
+        "o AS (SELECT m.*, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n FROM m), "
+        "p AS (SELECT id, row_number() OVER (ORDER BY (n > %s), "
+        f"CASE WHEN n <= %s THEN (SELECT COALESCE({rank_sql}, 0) FROM {table} "
+        f"WHERE {table}.id = o.id) END DESC, "
+        "created_at DESC, id DESC) AS pos FROM o) "
+        "SELECT 0, space_id, language, count(*) FROM m GROUP BY space_id, language "
+        "UNION ALL "
+        "SELECT 1, id, NULL, pos FROM p WHERE pos > %s AND pos <= %s"
+    )
+    return sql, [
+        *match_params,
+        RANK_WINDOW,
+        RANK_WINDOW,
+        *rank_params,
+        offset,
+        offset + limit,
+    ]
+
+
+class _PageIds:
+    """The ordered ids as the paginator sees them: ``len`` is the exact count; the slice
+    fetched with the counts is served from memory, any other slice (a page number out of
+    range, which the paginator turns into the last page) runs the statement again."""
+
+    def __init__(self, fetch, total: int, offset: int, ids: list[int]) -> None:
+        self._fetch, self._total, self._offset, self._ids = fetch, total, offset, ids
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step not in (None, 1):
+            raise TypeError("only page slices are supported")
+        start = item.start or 0
+        stop = self._total if item.stop is None else item.stop
+        if stop <= start:
+            return []
+        if start == self._offset and stop - start <= RESULTS_PER_PAGE:
+            return self._ids[: stop - start]
+        return self._fetch(start, stop - start)[1]
+
+
+def _page_offset(page_number) -> int:
+    try:
+        return max(0, (int(page_number) - 1) * RESULTS_PER_PAGE)
+    except (TypeError, ValueError):
+        return 0
+
+
+def find(user, query: ParsedQuery, filters: dict[str, object], page_number=None):
+    """``(summary, ids)``: the counts and facets of the visible matches and their ids in
+    result order (something the paginator can slice)."""
+    if not is_postgres() or query.is_empty:
+        qs = matching(user, query, filters)
+        return summary(qs), ranked(qs, query).values_list("pk", flat=True)
+
+    def fetch(offset: int, limit: int):
+        sql, params = found_sql(user, query, filters, offset, limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        groups = [(space, language, n) for part, space, language, n in rows if part == 0]
+        page = sorted((pos, pk) for part, pk, _none, pos in rows if part == 1)
+        return groups, [pk for _pos, pk in page]
+
+    offset = _page_offset(page_number)
+    groups, ids = fetch(offset, RESULTS_PER_PAGE)
+    result = _summary_from_groups(groups)
+    return result, _PageIds(fetch, result.total, offset, ids)
 
 
 def load_rows(user, ids: list[int]) -> list[SearchEntry]:
@@ -143,6 +250,10 @@ def summary(qs: QuerySet[SearchEntry]) -> Summary:
         spaces[key] = spaces.get(key, 0) + row["n"]
         languages[row["language"]] = languages.get(row["language"], 0) + row["n"]
         total += row["n"]
+    return _summary(total, spaces, languages)
+
+
+def _summary(total: int, spaces: dict[tuple[str, str], int], languages: dict[str, int]):
     names = dict(SearchEntry._meta.get_field("language").choices)
     by_space = sorted(spaces.items(), key=lambda item: (-item[1], item[0][1]))[:FACET_LIMIT]
     return Summary(
@@ -153,6 +264,21 @@ def summary(qs: QuerySet[SearchEntry]) -> Summary:
             for code, n in sorted(languages.items(), key=lambda item: -item[1])
         ],
     )
+
+
+def _summary_from_groups(groups) -> Summary:
+    """Count and facets from ``found_sql``'s group rows (space names in one small query)."""
+    spaces_by_id: Counter = Counter()
+    languages: Counter = Counter()
+    for space, language, n in groups:
+        spaces_by_id[space] += n
+        languages[language] += n
+    named = {
+        space.pk: (space.slug, space.name)
+        for space in Space.objects.filter(pk__in=list(spaces_by_id)).only("slug", "name")
+    }
+    spaces = {named[pk]: n for pk, n in spaces_by_id.items()}
+    return _summary(sum(spaces_by_id.values()), spaces, dict(languages))
 
 
 def snippets(rows: list[SearchEntry], query: ParsedQuery) -> None:

@@ -43,11 +43,11 @@ def search(request: HttpRequest) -> HttpResponse:
         status = 400
     elif form.is_bound and form.has_any():
         query, filters = form.parsed, form.filters()
-        matching = selectors.matching(request.user, query, filters)
-        counts = selectors.summary(matching)
-        # Rank and cut the page on the narrow rows first; load the page's 20 with their
-        # thread, space, post and author afterwards (not every match).
-        ranked_ids = selectors.ranked(matching, query).values_list("pk", flat=True)
+        # Find, count and order the visible matches on narrow rows first; load the page's
+        # 20 with their thread, space, post and author afterwards (not every match).
+        counts, ranked_ids = selectors.find(
+            request.user, query, filters, request.GET.get("page")
+        )
         page = KnownCountPaginator(
             ranked_ids, selectors.RESULTS_PER_PAGE, count=counts.total
         ).get_page(request.GET.get("page"))

@@ -111,3 +111,86 @@ def test_the_query_plan_uses_the_gin_index(world, many_posts, query, index):
     qs = selectors.ranked(selectors.matching(world.user("member"), parsed, {}), parsed)
     sql, params = qs.values("pk")[:20].query.sql_with_params()
     assert index in _plan(sql, params)
+
+
+def test_the_page_statement_uses_the_gin_index(world, many_posts):
+    """The statement the page runs (matches, counts and order in one pass) finds the matches
+    through the GIN indexes too."""
+    for query, index in (("wage", "search_entry_tsv_gin"), ("賃金", "search_entry_bigrams_gin")):
+        sql, params = selectors.found_sql(world.user("member"), parse_query(query), {})
+        assert index in _plan(sql, params)
+
+
+@pytest.fixture
+def wage_posts(world, write):
+    """Four public posts matching "wage", oldest first: the oldest has it in its title, the
+    third has it three times."""
+    bodies = [
+        ("Wage board", "The board meets in May."),
+        ("Beta", "A wage claim."),
+        ("Gamma", "Wage, wage and wage again."),
+        ("Delta", "One wage."),
+    ]
+    ids = []
+    for title, body in bodies:
+        thread = write(
+            services.start_thread,
+            author=world.user("member"),
+            space=world.space("in"),
+            title=title,
+            body=body,
+            language="en",
+        )
+        ids.append(thread.posts.get(number=1).pk)
+    return ids
+
+
+def test_a_title_match_ranks_first_while_the_matches_fit_the_rank_window(world, wage_posts):
+    a, b, c, d = wage_posts
+    found = search_as(world.user("in-employers"), q="wage")
+    assert found.post_ids[0] == a
+    assert found.count == 4
+
+
+def test_beyond_the_rank_window_older_matches_follow_newest_first(world, wage_posts, monkeypatch):
+    """Only the newest RANK_WINDOW matches are ranked; the rest follow, newest first. Counts
+    and facets still cover every visible match."""
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 2)
+    a, b, c, d = wage_posts
+    found = search_as(world.user("in-employers"), q="wage")
+    assert found.post_ids == [c, d, b, a]
+    assert found.count == 4
+    assert found.space_facets == [world.space("in").slug]
+    # The caucus member sees one more match (in the caucus), counted too, and ordered in.
+    caucus = services.start_thread(
+        author=world.user("member"),
+        space=world.space("in-workers"),
+        title="Internal",
+        body="Our wage line.",
+        language="en",
+    )
+    from search.services import index_posts
+
+    index_posts([caucus.posts.get(number=1).pk])
+    member = search_as(world.user("member"), q="wage")
+    assert member.count == 5
+    assert member.post_ids[2:] == [c, b, a]
+    assert sorted(member.space_facets) == sorted(
+        [world.space("in").slug, world.space("in-workers").slug]
+    )
+    outsider = search_as(world.user("in-employers"), q="wage")
+    assert outsider.post_ids == [c, d, b, a] and outsider.count == 4
+
+
+def test_pages_come_from_the_same_order_and_a_page_out_of_range_shows_the_last(
+    world, wage_posts, monkeypatch
+):
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 2)
+    monkeypatch.setattr(selectors, "RESULTS_PER_PAGE", 2)
+    a, b, c, d = wage_posts
+    user = world.user("in-employers")
+    assert search_as(user, q="wage").post_ids == [c, d]
+    assert search_as(user, q="wage", page="2").post_ids == [b, a]
+    assert search_as(user, q="wage", page="9").post_ids == [b, a]
+    assert search_as(user, q="wage", page="x").post_ids == [c, d]
+    assert search_as(user, q="wage", page="2").count == 4
