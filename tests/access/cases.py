@@ -214,6 +214,10 @@ CASES: dict[str, Case] = {
     "account_inactive": NO_ARGUMENTS,
     "account_signup": NO_ARGUMENTS.posting(),
     "account_reauthenticate": NO_ARGUMENTS.posting(),
+    # allauth 65.22: reauthenticating by a code sent by email (off here: login by code is not
+    # enabled, and the views must still leak nothing to anyone).
+    "account_request_reauthentication_code": NO_ARGUMENTS.posting(),
+    "account_confirm_reauthentication_code": NO_ARGUMENTS.posting(),
     "account_email": NO_ARGUMENTS.posting(),
     "account_email_verification_sent": NO_ARGUMENTS,
     "account_confirm_email": Case(values={"key": constant("not-a-key")}).posting(),
