@@ -5,6 +5,8 @@ recipient can no longer see is as if it did not exist — in-app, by email, even
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.db.models import Q, QuerySet
 
 from dialogue import permissions as space_permissions
@@ -15,28 +17,45 @@ from notifications.kinds import Scope
 from notifications.models import Notification
 
 
-def _scope_filters(user) -> dict[str, Q]:
-    threads = forum_permissions.visible_threads(user).values("pk")
+def _scope_filters(user) -> dict[str, Callable[[], Q]]:
+    """Each scope's condition, built only when asked for: the subqueries are costly to
+    build (Python time, not database time), and most counts need one or two of them."""
+
+    def threads():
+        return forum_permissions.visible_threads(user).values("pk")
+
     return {
-        Scope.POST: Q(post__in=forum_permissions.visible_posts(user).values("pk")),
-        Scope.OWN_POST: Q(post__in=Post.objects.filter(thread__in=threads).values("pk"))
-        | Q(post__isnull=True, thread__in=threads),
-        Scope.THREAD: Q(thread__in=threads),
-        Scope.SPACE: Q(space__in=space_permissions.readable_spaces(user).values("pk")),
-        Scope.SPACE_NAME: Q(space__in=space_permissions.discoverable_spaces(user).values("pk")),
-        Scope.PERSON: Q(),
+        Scope.POST: lambda: Q(post__in=forum_permissions.visible_posts(user).values("pk")),
+        Scope.OWN_POST: lambda: (
+            Q(post__in=Post.objects.filter(thread__in=threads()).values("pk"))
+            | Q(post__isnull=True, thread__in=threads())
+        ),
+        Scope.THREAD: lambda: Q(thread__in=threads()),
+        Scope.SPACE: lambda: Q(space__in=space_permissions.readable_spaces(user).values("pk")),
+        Scope.SPACE_NAME: lambda: Q(
+            space__in=space_permissions.discoverable_spaces(user).values("pk")
+        ),
+        Scope.PERSON: Q,
     }
 
 
-def visible_notifications(user) -> QuerySet[Notification]:
-    """This user's notifications that they may still see (one query, whatever the kinds)."""
+def visible_notifications(
+    user, *, among_kinds: Iterable[str] | None = None
+) -> QuerySet[Notification]:
+    """This user's notifications that they may still see (one query, whatever the kinds).
+
+    ``among_kinds`` limits the answer to those kinds, and the query to their scopes' conditions
+    (the unread badge passes the kinds it found unread)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Notification.objects.none()
+    wanted = None if among_kinds is None else set(among_kinds)
     allowed = Q(pk__in=[])
     for scope, condition in _scope_filters(user).items():
         keys = kinds.keys_with_scope(scope)
+        if wanted is not None:
+            keys = [key for key in keys if key in wanted]
         if keys:
-            allowed |= Q(kind__in=keys) & condition
+            allowed |= Q(kind__in=keys) & condition()
     return Notification.objects.filter(recipient_id=user.pk).filter(allowed)
 
 
