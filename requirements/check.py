@@ -63,12 +63,13 @@ def problems_for(
     return found
 
 
-def main() -> int:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+def problems_in(root: Path) -> list[str]:
+    """Every way the locks under ``root`` fail ``root``'s pyproject.toml (empty: they hold)."""
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     site_requirements = project["dependencies"]
     dev_requirements = site_requirements + project["optional-dependencies"]["dev"]
-    site = read_lock(ROOT / "requirements" / "site.txt")
-    dev = read_lock(ROOT / "requirements" / "dev.txt")
+    site = read_lock(root / "requirements" / "site.txt")
+    dev = read_lock(root / "requirements" / "dev.txt")
     problems = problems_for("site.txt", site, site_requirements)
     problems += problems_for("dev.txt", dev, dev_requirements)
     for name, versions in sorted(site.items()):
@@ -77,6 +78,11 @@ def main() -> int:
                 f"dev.txt pins {name} at {sorted(map(str, dev.get(name, ())))}, "
                 f"site.txt at {sorted(map(str, versions))}"
             )
+    return problems
+
+
+def main() -> int:
+    problems = problems_in(ROOT)
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
