@@ -56,9 +56,22 @@ def serve(args: list[str]) -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     print(f"\nTripartite is at http://{host}:{port}/  (demo accounts: README.md)\n", flush=True)
+    # Daphne's own message limit (default 1 MiB, beyond which it drops the connection) just
+    # above the site socket's 64 KiB (WEBSOCKET_MAX_FRAME_BYTES), so the consumer answers an
+    # oversize frame with its own close code 4009.
     os.execv(
         str(BIN / "daphne"),
-        [str(BIN / "daphne"), "-b", host, "-p", port, *args, "config.asgi:application"],
+        [
+            str(BIN / "daphne"),
+            "-b",
+            host,
+            "-p",
+            port,
+            "--websocket-max-message-size",
+            "66560",
+            *args,
+            "config.asgi:application",
+        ],
     )
 
 
