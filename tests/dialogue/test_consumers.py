@@ -140,7 +140,9 @@ def test_a_signed_in_browser_connects_through_the_real_application_with_its_sess
         try:
             connected, _ = await communicator.connect(timeout=WAIT)
             assert connected
-            await communicator.send_json_to({"type": "subscribe", "topic": topic(world, "in-workers")})
+            await communicator.send_json_to(
+                {"type": "subscribe", "topic": topic(world, "in-workers")}
+            )
             assert (await communicator.receive_json_from(timeout=WAIT))["type"] == "subscribed"
         finally:
             await communicator.disconnect(timeout=WAIT)
@@ -310,7 +312,9 @@ def test_a_frame_over_64_kib_closes_the_socket_with_4009_counting_bytes_not_char
 
             # 40 000 characters, 80 000 bytes in UTF-8.
             wide_socket = await open_(world.user("member"))
-            await wide_socket.c.send_to(text_data=json.dumps({"type": "ping", "x": "é" * 40000}, ensure_ascii=False))
+            await wide_socket.c.send_to(
+                text_data=json.dumps({"type": "ping", "x": "é" * 40000}, ensure_ascii=False)
+            )
             assert await wide_socket.closed_with() == 4009
 
     run(scenario)
@@ -321,8 +325,12 @@ def test_subscriptions_per_connection_are_capped(world, monkeypatch):
 
     async def scenario():
         async with sockets() as open_:
-            socket = await open_(world.user("member"), topic(world, "in"), topic(world, "in-workers"))
-            assert (await socket.subscribe(topic(world, "regional")))["code"] == "too_many_subscriptions"
+            socket = await open_(
+                world.user("member"), topic(world, "in"), topic(world, "in-workers")
+            )
+            assert (await socket.subscribe(topic(world, "regional")))[
+                "code"
+            ] == "too_many_subscriptions"
             # Subscribing again to a topic already held is not a new subscription.
             assert (await socket.subscribe(topic(world, "in")))["type"] == "subscribed"
 
@@ -365,7 +373,9 @@ def revoke_affiliation(world, member) -> None:
     )
 
 
-def test_removing_a_member_closes_their_caucus_socket_with_4403_and_leaves_other_sockets_open(world):
+def test_removing_a_member_closes_their_caucus_socket_with_4403_and_leaves_other_sockets_open(
+    world,
+):
     member = world.user("member")
 
     async def scenario():
@@ -442,7 +452,9 @@ def test_nothing_is_pushed_when_the_removal_rolls_back(world):
 
 def test_the_revocation_message_leaves_only_when_the_transaction_commits(world, monkeypatch):
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("dialogue.realtime._send_now", lambda group, message: sent.append((group, message)))
+    monkeypatch.setattr(
+        "dialogue.realtime._send_now", lambda group, message: sent.append((group, message))
+    )
     with transaction.atomic():
         close_connections_on_commit([world.user("member").pk], space_ids=[3, 1], reason="removed")
         assert sent == []
