@@ -123,12 +123,14 @@ def open_socket(base: str, cookie: str | None) -> tuple[socket.socket, str]:
     if cookie:
         lines.append(f"Cookie: {cookie}")
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    # Byte by byte: a frame may follow the handshake at once (the anonymous close), and it
+    # must stay in the socket for read_text().
     head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = sock.recv(4096)
-        if not chunk:
+    while not head.endswith(b"\r\n\r\n"):
+        byte = sock.recv(1)
+        if not byte:
             break
-        head += chunk
+        head += byte
     return sock, head.split(b"\r\n", 1)[0].decode(errors="replace")
 
 

@@ -16,7 +16,7 @@
 const HEARTBEAT_MS = 25000;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
-// 1008/1009 are the WebSocket library's own (policy, message too big for Daphne).
+// 1008/1009: protocol-level policy violation / message too big (e.g. from a proxy).
 const FINAL_CODES = new Set([4401, 4403, 4009, 1008, 1009]);
 const RECONNECT_NOW_CODES = new Set([4408, 4440]);
 // Spoken when the socket stops for good; the server renders them in the page's language.
