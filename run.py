@@ -40,7 +40,7 @@ KEEP = {"pip", "setuptools", "wheel"}
 # Daphne buffers a whole WebSocket message before the application sees it; just above the
 # application's 64 KiB limit (settings.WEBSOCKET_MAX_FRAME_BYTES), so an oversize frame
 # reaches the consumer, which closes with its own code.
-WEBSOCKET_MAX_MESSAGE_BYTES = str(64 * 1024 + 4096)
+WEBSOCKET_MAX_MESSAGE_BYTES = "66560"  # 65 KiB
 
 
 def _run(*args: str | Path, **kwargs) -> None:

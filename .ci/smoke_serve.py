@@ -3,8 +3,10 @@
 
 1. `/` answers 200 (and the stylesheet is served);
 2. a demo user signs in through the real login form (CSRF cookie and token);
-3. the site socket `/ws/` refuses an anonymous upgrade and accepts the signed-in one
-   (`101 Switching Protocols`), and answers a ping frame with a pong.
+3. the site socket `/ws/` accepts an anonymous upgrade and closes it at once with 4401 (a
+   close before accepting would reach a browser as a failed handshake, 1006, which it would
+   retry for ever), accepts the signed-in one (`101 Switching Protocols`), and answers a ping
+   frame with a pong.
 
 Standard library only (it runs before anything may be installed):
     python3 .ci/smoke_serve.py http://127.0.0.1:8000 [email] [password]
@@ -29,6 +31,14 @@ PASSWORD = "tripartite-demo"
 
 class Fail(Exception):
     pass
+
+
+class Closed(Fail):
+    """The server sent a close frame (``code`` is its close code)."""
+
+    def __init__(self, code: int | None) -> None:
+        super().__init__(f"the server closed the socket (code {code})")
+        self.code = code
 
 
 def wait_for(base: str, timeout: float) -> None:
@@ -113,12 +123,14 @@ def open_socket(base: str, cookie: str | None) -> tuple[socket.socket, str]:
     if cookie:
         lines.append(f"Cookie: {cookie}")
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    # Byte by byte: a frame may follow the handshake at once (the anonymous close), and it
+    # must stay in the socket for read_text().
     head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = sock.recv(4096)
-        if not chunk:
+    while not head.endswith(b"\r\n\r\n"):
+        byte = sock.recv(1)
+        if not byte:
             break
-        head += chunk
+        head += byte
     return sock, head.split(b"\r\n", 1)[0].decode(errors="replace")
 
 
@@ -149,7 +161,7 @@ def read_text(sock: socket.socket) -> str:
         length = int.from_bytes(exactly(8), "big")
     payload = exactly(length)
     if first & 0x0F == 0x8:
-        raise Fail(f"the server closed the socket (code {int.from_bytes(payload[:2], 'big')})")
+        raise Closed(int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None)
     return payload.decode()
 
 
@@ -166,10 +178,21 @@ def main() -> int:
         print("smoke: GET /static/css/site.css -> 200")
 
         sock, status_line = open_socket(base, None)
-        sock.close()
-        if " 101 " in status_line:
-            raise Fail("an anonymous WebSocket upgrade was accepted")
-        print(f"smoke: anonymous upgrade refused ({status_line})")
+        try:
+            if " 101 " not in status_line:
+                raise Fail(f"the anonymous WebSocket upgrade answered {status_line!r}, not 101")
+            try:
+                frame = read_text(sock)
+            except Closed as closed:
+                if closed.code != 4401:
+                    raise Fail(
+                        f"the anonymous socket closed with {closed.code}, not 4401"
+                    ) from None
+            else:
+                raise Fail(f"the anonymous socket was sent {frame!r} instead of close 4401")
+        finally:
+            sock.close()
+        print(f"smoke: anonymous upgrade -> {status_line}, then close 4401")
 
         jar = sign_in(base, email, password)
         print(f"smoke: signed in as {email}")

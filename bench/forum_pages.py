@@ -254,7 +254,9 @@ def start_daphne(args, port: int, log_path: Path) -> subprocess.Popen:
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [str(DAPHNE), "--proxy-headers", "-b", "127.0.0.1", "-p", str(port),
-         "--application-close-timeout", "20", "config.asgi:application"],
+         "--application-close-timeout", "20",
+         # As deploy/tripartite-daphne@.service: just above the socket's 64 KiB limit.
+         "--websocket-max-message-size", "66560", "config.asgi:application"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 60

@@ -3,8 +3,11 @@
 // - Opens only when <body data-socket="/ws/"> is set (signed-in pages).
 // - Subscribes to every topic named in data-live-topics="space:7 thread:3" on the page.
 // - Sends a heartbeat ping every 25 s (the server re-joins its groups and re-checks access).
+//   The server closes a socket silent for three of its 30 s heartbeat periods (4408).
 // - Reconnects with exponential backoff and jitter; gives up for good on access.revoked,
-//   4401 (signed out) or 4403 (access revoked), announcing it in #live-region.
+//   4401 (signed out), 4403 (access revoked) or 4009 (a frame over the server's 64 KiB
+//   limit), announcing it in #live-region. 4408 (silent too long) and 4440 (the session
+//   changed, e.g. after a password change) reconnect at once: the new handshake decides.
 // - Re-dispatches every frame as CustomEvent("tripartite:message", {detail: frame}) on
 //   `document`, so page modules react without opening sockets of their own.
 //   `tripartite:socket` events ({detail: {state: "open" | "closed" | "revoked"}}) let them
@@ -13,7 +16,14 @@
 const HEARTBEAT_MS = 25000;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
-const FINAL_CODES = new Set([4401, 4403, 1008, 1009]);
+// 1008/1009: protocol-level policy violation / message too big (e.g. from a proxy).
+const FINAL_CODES = new Set([4401, 4403, 4009, 1008, 1009]);
+const RECONNECT_NOW_CODES = new Set([4408, 4440]);
+// Spoken when the socket stops for good; the server renders them in the page's language.
+const FINAL_MESSAGES = {
+  4401: "signedOutMessage",
+  4009: "tooBigMessage",
+};
 
 function topicsOnPage() {
   const topics = new Set();
@@ -101,8 +111,11 @@ function start(path) {
       }
       if (FINAL_CODES.has(event.code)) {
         stop("closed");
+        const text = document.body.dataset[FINAL_MESSAGES[event.code]];
+        if (text) announce(text);
         return;
       }
+      if (RECONNECT_NOW_CODES.has(event.code)) attempts = 0;
       emit("tripartite:socket", { state: "closed" });
       // Full jitter: many tabs reconnecting after a deploy do not arrive in step.
       const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempts);

@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -139,7 +140,9 @@ def test_a_signed_in_browser_connects_through_the_real_application_with_its_sess
         try:
             connected, _ = await communicator.connect(timeout=WAIT)
             assert connected
-            await communicator.send_json_to({"type": "subscribe", "topic": topic(world, "in-workers")})
+            await communicator.send_json_to(
+                {"type": "subscribe", "topic": topic(world, "in-workers")}
+            )
             assert (await communicator.receive_json_from(timeout=WAIT))["type"] == "subscribed"
         finally:
             await communicator.disconnect(timeout=WAIT)
@@ -147,7 +150,9 @@ def test_a_signed_in_browser_connects_through_the_real_application_with_its_sess
     run(scenario)
 
 
-def test_an_anonymous_visitor_is_turned_away_with_4401_through_the_real_application(world):
+def test_an_anonymous_visitor_is_accepted_then_turned_away_with_4401_through_the_real_application(
+    world,
+):
     from config.asgi import application
 
     async def scenario():
@@ -155,7 +160,9 @@ def test_an_anonymous_visitor_is_turned_away_with_4401_through_the_real_applicat
             application, "/ws/", headers=[(b"origin", b"http://testserver")]
         )
         try:
-            assert await communicator.connect(timeout=WAIT) == (False, 4401)
+            # Accepted first: a close before accepting reaches a browser as 1006, not 4401.
+            assert await communicator.connect(timeout=WAIT) == (True, None)
+            assert await Socket(communicator).closed_with() == 4401
         finally:
             await communicator.disconnect(timeout=WAIT)
 
@@ -184,7 +191,7 @@ def test_a_page_from_a_foreign_origin_cannot_open_the_socket(world, settings):
     run(scenario)
 
 
-def test_a_signed_out_session_stops_the_socket_at_the_next_heartbeat(world, settings):
+def test_a_session_that_ended_unannounced_closes_the_socket_at_the_next_heartbeat(world, settings):
     from config.asgi import application
 
     client = Client()
@@ -199,24 +206,30 @@ def test_a_signed_out_session_stops_the_socket_at_the_next_heartbeat(world, sett
         )
         try:
             assert (await communicator.connect(timeout=WAIT))[0]
-            await database_sync_to_async(client.logout)()
+            # The session row goes without a sign-out signal (expired, deleted by clearsessions).
+            await database_sync_to_async(Session.objects.all().delete)()
             socket = Socket(communicator)
-            assert await socket.ping() == {"type": "access.revoked"}
-            assert await socket.closed_with() == 4403
+            await socket.send({"type": "ping"})
+            # 4440: the client reconnects, and the handshake refuses a signed-out browser.
+            assert await socket.closed_with() == 4440
         finally:
             await communicator.disconnect(timeout=WAIT)
 
     run(scenario)
 
 
-def test_an_anonymous_or_deactivated_user_is_refused_with_4401_before_accepting(world):
+def test_an_anonymous_or_deactivated_user_is_accepted_then_closed_with_4401_and_sent_nothing(
+    world,
+):
     from django.contrib.auth.models import AnonymousUser
 
     async def scenario():
         for user in (AnonymousUser(), world.user("deactivated")):
             communicator = WebsocketCommunicator(with_user(SiteConsumer.as_asgi(), user), "/ws/")
             try:
-                assert await communicator.connect(timeout=WAIT) == (False, 4401)
+                assert await communicator.connect(timeout=WAIT) == (True, None)
+                # The close is the first thing sent: no frame before it.
+                assert await Socket(communicator).closed_with() == 4401
             finally:
                 await communicator.disconnect(timeout=WAIT)
 
@@ -290,17 +303,19 @@ def test_unknown_topics_and_malformed_frames_get_an_error_and_the_socket_stays_o
     run(scenario)
 
 
-def test_a_frame_over_64_kib_closes_the_socket_with_1009_counting_bytes_not_characters(world):
+def test_a_frame_over_64_kib_closes_the_socket_with_4009_counting_bytes_not_characters(world):
     async def scenario():
         async with sockets() as open_:
             ascii_socket = await open_(world.user("member"))
             await ascii_socket.c.send_to(text_data="x" * (64 * 1024 + 1))
-            assert await ascii_socket.closed_with() == 1009
+            assert await ascii_socket.closed_with() == 4009
 
             # 40 000 characters, 80 000 bytes in UTF-8.
             wide_socket = await open_(world.user("member"))
-            await wide_socket.c.send_to(text_data=json.dumps({"type": "ping", "x": "é" * 40000}, ensure_ascii=False))
-            assert await wide_socket.closed_with() == 1009
+            await wide_socket.c.send_to(
+                text_data=json.dumps({"type": "ping", "x": "é" * 40000}, ensure_ascii=False)
+            )
+            assert await wide_socket.closed_with() == 4009
 
     run(scenario)
 
@@ -310,8 +325,12 @@ def test_subscriptions_per_connection_are_capped(world, monkeypatch):
 
     async def scenario():
         async with sockets() as open_:
-            socket = await open_(world.user("member"), topic(world, "in"), topic(world, "in-workers"))
-            assert (await socket.subscribe(topic(world, "regional")))["code"] == "too_many_subscriptions"
+            socket = await open_(
+                world.user("member"), topic(world, "in"), topic(world, "in-workers")
+            )
+            assert (await socket.subscribe(topic(world, "regional")))[
+                "code"
+            ] == "too_many_subscriptions"
             # Subscribing again to a topic already held is not a new subscription.
             assert (await socket.subscribe(topic(world, "in")))["type"] == "subscribed"
 
@@ -354,7 +373,9 @@ def revoke_affiliation(world, member) -> None:
     )
 
 
-def test_removing_a_member_closes_their_caucus_socket_with_4403_and_leaves_other_sockets_open(world):
+def test_removing_a_member_closes_their_caucus_socket_with_4403_and_leaves_other_sockets_open(
+    world,
+):
     member = world.user("member")
 
     async def scenario():
@@ -431,7 +452,9 @@ def test_nothing_is_pushed_when_the_removal_rolls_back(world):
 
 def test_the_revocation_message_leaves_only_when_the_transaction_commits(world, monkeypatch):
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr("dialogue.realtime._send_now", lambda group, message: sent.append((group, message)))
+    monkeypatch.setattr(
+        "dialogue.realtime._send_now", lambda group, message: sent.append((group, message))
+    )
     with transaction.atomic():
         close_connections_on_commit([world.user("member").pk], space_ids=[3, 1], reason="removed")
         assert sent == []
