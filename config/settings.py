@@ -258,6 +258,9 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # cache, which fails open while Redis is away.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tripartite"
+# Activating TOTP records the code as the session's second factor (the two-factor
+# middleware requires one for staff, moderators and focal points).
+MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
 if TESTING and DEBUG:
     # Lets browser tests pass the TOTP step; allauth refuses it with DEBUG off.
     MFA_TOTP_INSECURE_BYPASS_CODE = "000000"

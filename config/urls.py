@@ -1,8 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from config import views
+
+# The admin signs in through allauth (its login page, its two-factor step), never with a
+# password alone on the admin's own form.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("dialogue.urls")),

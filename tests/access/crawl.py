@@ -24,6 +24,7 @@ from audit.models import AuditEntry
 from dialogue.models import Membership, Space
 from tests.access.cases import Case, Value, case_for
 from tests.access.urls import ProjectPattern, build_path, project_patterns, resolves_to
+from tests.auth import sign_in
 from tests.world import CANARY, CAUCUS_NAME_CANARY, World
 
 MISSING = {
@@ -86,7 +87,7 @@ class Crawler:
 
     def _login(self) -> None:
         if self.user is not None:
-            self.client.force_login(self.user)
+            sign_in(self.client, self.user)
             self._session = self.client.cookies[settings.SESSION_COOKIE_NAME].value
 
     def _relogin_if_signed_out(self) -> None:
