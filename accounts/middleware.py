@@ -49,7 +49,11 @@ class UserPreferencesMiddleware:
             return
         morsel = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
         language = morsel.value if morsel is not None else ""
-        if language and language != user.preferred_language and language in dict(settings.LANGUAGES):
+        if (
+            language
+            and language != user.preferred_language
+            and language in dict(settings.LANGUAGES)
+        ):
             from django.core.exceptions import ValidationError
 
             from accounts.services import update_profile

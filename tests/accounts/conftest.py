@@ -52,3 +52,12 @@ def mark_recently_authenticated(client, user) -> None:
     ]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
+
+
+@pytest.fixture
+def live_site(settings, request):
+    """pytest-django's ``live_server`` (session-wide, started on first use). Its media handler
+    parses ``MEDIA_URL`` once, at start, and fails every request when it is None (ours:
+    uploads are never served from a URL), so it starts with a path nothing else uses."""
+    settings.MEDIA_URL = "/__live-server-media-unused__/"
+    return request.getfixturevalue("live_server")
