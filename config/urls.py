@@ -18,8 +18,8 @@ urlpatterns = [
     path("", include("dialogue.urls")),
     path("", include("forums.urls")),
     path("", include("search.urls")),
-    # allauth's sign-in page, answering 429 when rate-limited (accounts.sign_in); the rest
-    # of allauth's URLs below, the same name and path as its own.
+    # allauth's sign-in page, answering 429 when rate-limited (accounts.sign_in): the same
+    # path and name as allauth's own pattern, which it shadows.
     path("accounts/login/", sign_in.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
