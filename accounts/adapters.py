@@ -17,3 +17,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    # --- Sign-in rate limits ---------------------------------------------------------------
+    # allauth's ``login_failed`` limit is "10/m/ip,5/5m/key", and its key is the account
+    # alone: five wrong passwords from anywhere would lock the owner out everywhere. Keying it
+    # on (address, account) keeps the per-account part from letting one address lock out the
+    # owner elsewhere; the per-address part still bounds each address.
+
+    def get_client_ip(self, request) -> str:
+        """The address the audit log records (``audit.services.client_ip``): the peer, or the
+        proxy's X-Real-IP when the peer is our loopback/private proxy. X-Forwarded-For is never
+        believed (allauth would only with ALLAUTH_TRUSTED_PROXY_COUNT set)."""
+        from audit.services import client_ip
+
+        return client_ip(request) or super().get_client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth's own helper: the address as its per-address limit counts it (an IPv6
+        # address stands for its /64).
+        from allauth.core.internal.ratelimit import get_ip
+
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{get_ip(request)}:{account}"

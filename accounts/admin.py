@@ -9,6 +9,7 @@ deactivated by an action, and organizations are created through the service.
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
@@ -201,3 +202,19 @@ class UserAdmin(admin.ModelAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 errors.append(f"{user}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
         _report(self, request, done, errors)
+
+
+# allauth registers an editable authenticator admin that shows each TOTP secret (and the
+# recovery codes' seed) in its ``data`` field: anyone with admin access could copy a secret
+# and pass that person's second factor. Operators see who has enrolled, and nothing more;
+# a person removes or replaces their own authenticator on the two-factor page.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    fields = ("user", "type", "created_at", "last_used_at")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import zoneinfo
 from itertools import groupby
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -159,3 +162,19 @@ class InvitationForm(forms.Form):
         if "organization" in self.cleaned_data:
             return self.cleaned_data["organization"]
         return next(iter(self.organizations.values()), None)
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's TOTP activation form (``MFA_FORMS["activate_totp"]``), which also records the
+    code the person just entered as this session's second factor.
+
+    allauth records nothing when an authenticator is activated, so without this the
+    two-factor middleware would sign a person out right after they enrolled (their session
+    only has the password step). Entering a valid code for the new authenticator is exactly
+    the proof a sign-in's code step gives.
+    """
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        record_authentication(context.request, self.user, "mfa", type="totp", activated=True)
+        return code

@@ -254,10 +254,17 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tripartite] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-# allauth's rate limits stay on with its defaults (ACCOUNT_RATE_LIMITS unset); they use the
-# cache, which fails open while Redis is away.
+# allauth's rate limits use the cache, which fails open while Redis is away. Its defaults
+# stand; sign-in failures are spelt out because the adapter changes what "key" means: the
+# per-key part counts (address, account), so failures from one address never lock the owner
+# out elsewhere (accounts.adapters). A limited attempt answers 429 (accounts.sign_in). The
+# address is the peer's, or the proxy's X-Real-IP (as the audit log records it).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tripartite"
+# Activating TOTP records the code as the session's second factor (the two-factor
+# middleware requires one for staff, moderators and focal points).
+MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
 if TESTING and DEBUG:
     # Lets browser tests pass the TOTP step; allauth refuses it with DEBUG off.
     MFA_TOTP_INSECURE_BYPASS_CODE = "000000"

@@ -23,6 +23,7 @@ from accounts.permissions import get_standing, needs_two_factor
 from audit.models import AuditEntry
 from dialogue import permissions as space_permissions
 from dialogue.models import Space
+from tests.auth import sign_in
 from tests.test_setup_commands import (
     DEMO,
     PASSWORD,
@@ -170,7 +171,7 @@ def test_everyone_the_site_requires_to_use_two_factor_is_enrolled_with_the_print
 
 
 def test_enrolled_demo_moderator_reaches_the_site_without_being_sent_to_enrol(demo, client):
-    client.force_login(demo_user("moderator.in"))
+    sign_in(client, demo_user("moderator.in"))
     response = client.get(reverse("dialogue:directory"))
     assert response.status_code == 200
 

@@ -14,20 +14,6 @@ def enrol_totp(user) -> None:
     TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
-@pytest.fixture
-def sign_in(client):
-    """Sign a user in; staff, focal points and moderators get an authenticator first (the
-    two-factor middleware would otherwise send them to enrol)."""
-
-    def _sign_in(user, *, two_factor: bool = True):
-        if two_factor:
-            enrol_totp(user)
-        client.force_login(user)
-        return client
-
-    return _sign_in
-
-
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings):
     """allauth's rate limits live in the cache: give each test its own empty local cache
@@ -52,13 +38,26 @@ def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:
 
 
 def mark_recently_authenticated(client, user) -> None:
-    """What a real password sign-in leaves in the session, so allauth does not ask to
-    re-authenticate before security pages (TOTP activation, recovery codes)."""
+    """What entering the password again leaves in the session (after the sign-in's own
+    records, if any), so allauth does not ask to re-authenticate before security pages (TOTP
+    activation, recovery codes)."""
     import time
 
     session = client.session
+    same_user = session.get("account_authentication_methods_user") == str(user.pk)
+    earlier = session.get("account_authentication_methods", []) if same_user else []
     session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+        *earlier,
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True},
     ]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
+
+
+@pytest.fixture
+def live_site(settings, request):
+    """pytest-django's ``live_server`` (session-wide, started on first use). Its media handler
+    parses ``MEDIA_URL`` once, at start, and fails every request when it is None (ours:
+    uploads are never served from a URL), so it starts with a path nothing else uses."""
+    settings.MEDIA_URL = "/__live-server-media-unused__/"
+    return request.getfixturevalue("live_server")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Affiliation, Constituency, Organization
 from audit.models import AuditEntry
 from dialogue.models import Membership
-from tests.accounts.conftest import enrol_totp
+from tests.auth import sign_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def operator(client):
     user = make_user("operator@example.org", is_staff=True, is_superuser=True)
-    enrol_totp(user)
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

@@ -178,12 +178,12 @@ def test_signed_in_account_pages_have_no_inline_style_or_script(client, name):
 def test_recovery_codes_page_has_no_inline_script(client):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
-    from tests.accounts.conftest import enrol_totp
+    from tests.auth import give_authenticator, sign_in
 
     user = make_user()
-    enrol_totp(user)
+    give_authenticator(user)
     RecoveryCodes.activate(user)
-    client.force_login(user)
+    sign_in(client, user)
     mark_recently_authenticated(client, user)
     response = client.get(reverse("mfa_view_recovery_codes"))
     assert response.status_code == 200

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import User, handle_base
-from tests.accounts.conftest import enrol_totp
+from tests.auth import sign_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +55,7 @@ def test_handles_are_unique_whatever_their_case_in_the_database():
 @pytest.fixture
 def signed_in(client):
     user = make_user("me@example.org", display_name="Me Myself")
-    enrol_totp(user)
-    client.force_login(user)
+    sign_in(client, user)
     return client, user
 
 

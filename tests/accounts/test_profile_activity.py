@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forums import services
-from tests.accounts.conftest import enrol_totp
+from tests.auth import sign_in
 from tests.world import CANARY, seed_canary
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,7 @@ UNLIMITED = override_settings(FORUMS_POST_RATE_LIMIT=(10**6, 60))
 @pytest.fixture
 def as_user(client):
     def _as(user):
-        enrol_totp(user)
-        client.force_login(user)
-        return client
+        return sign_in(client, user)
 
     return _as
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.accounts.conftest import enrol_totp, mark_recently_authenticated
+from tests.accounts.conftest import mark_recently_authenticated
+from tests.auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +59,7 @@ def test_the_enrolment_page_explains_nothing_when_enrolment_is_voluntary(client,
 
 @pytest.mark.parametrize("who", MUST_ENROL)
 def test_with_an_authenticator_they_reach_every_page(client, world, who):
-    user = world.user(who)
-    enrol_totp(user)
-    client.force_login(user)
+    sign_in(client, world.user(who))
     assert client.get(reverse("dialogue:directory")).status_code == 200
     assert client.get(reverse("accounts:affiliations")).status_code == 200
 

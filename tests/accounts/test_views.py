@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Affiliation, AffiliationInvitation, Constituency, Organization
 from dialogue.models import Membership
-from tests.accounts.conftest import enrol_totp
+from tests.auth import sign_in
 from tests.factories import make_user, verified_user
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,7 @@ def as_user(client):
     """Sign in as a user (with an authenticator, which roles needing two-factor require)."""
 
     def _as(user):
-        enrol_totp(user)
-        client.force_login(user)
-        return client
+        return sign_in(client, user)
 
     return _as
 

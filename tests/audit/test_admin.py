@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEntry
 from dialogue.models import Membership
+from tests.auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def superuser_client(client, world):
     admin = User.objects.create_superuser("root@example.org", "x")
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
-    return client
+    return sign_in(client, admin)
 
 
 @pytest.mark.parametrize("model", ["dialogue/space", "dialogue/membership", "audit/auditentry"])

@@ -4,12 +4,12 @@ with who acted and from which address."""
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from accounts.models import Affiliation
 from audit.models import AuditEntry
 from dialogue.models import Membership
+from tests.auth import sign_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,7 @@ ADDRESS = "93.184.216.34"
 
 
 def _client(client, user):
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-    )
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 def _membership(world, space_key: str, user_key: str) -> Membership:

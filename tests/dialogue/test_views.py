@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +15,7 @@ from accounts.permissions import get_standing
 from audit.models import AuditEntry
 from dialogue import services
 from dialogue.models import Membership, Space
+from tests.auth import sign_in
 from tests.factories import verified_user
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,7 @@ def login(client):
     def _login(user):
         client.logout()
         if user is not None:
-            Authenticator.objects.get_or_create(
-                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-            )
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     return _login

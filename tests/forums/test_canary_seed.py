@@ -5,9 +5,9 @@ outsiders, not that it was never there."""
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from tests.auth import sign_in
 from tests.forums.canary import CAUCUS_TAG_SLUG, seed_forum_canary
 from tests.world import CANARY
 
@@ -21,8 +21,7 @@ def seeded(forum):
 
 
 def _login(client, user):
-    Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}})
-    client.force_login(user)
+    sign_in(client, user)
 
 
 def test_a_caucus_moderator_sees_the_canary_on_every_kind_of_forum_page(client, seeded):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from forums import services
 from forums.models import Post, PostSupport, Thread
+from tests.auth import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +18,7 @@ pytestmark = pytest.mark.django_db
 def login(client, user):
     """Sign in, with a TOTP authenticator so the two-factor requirement for staff and
     moderators lets them through to the page itself."""
-    from allauth.mfa.models import Authenticator
-
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-    )
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 @pytest.fixture

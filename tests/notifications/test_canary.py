@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.access import fixtures
+from tests.auth import sign_in
 from tests.world import CANARY
 
 module_world = fixtures.module_world
@@ -25,8 +26,7 @@ def test_only_caucus_members_see_the_canary_notification(module_world, db, role,
         Notification.objects.filter(recipient=user, space=module_world.space("in-workers")).exists()
         or not sees
     )
-    client = Client()
-    client.force_login(user)
+    client = sign_in(Client(), user)
     page = client.get(reverse("notifications:list"))
     assert page.status_code == 200
     assert (CANARY.encode() in page.content) is sees

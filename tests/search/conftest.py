@@ -10,6 +10,7 @@ import pytest
 from django.test import Client, override_settings
 
 from accounts.models import User
+from tests.auth import sign_in
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Found:
 def search_as(user: User | None, **params) -> Found:
     client = Client()
     if user is not None:
-        client.force_login(User.objects.get(pk=user.pk))
+        sign_in(client, User.objects.get(pk=user.pk))
     response = client.get("/search/", params)
     html = response.content.decode()
     assert response.status_code in (200, 400), (response.status_code, response.get("Location"))
