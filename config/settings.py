@@ -233,10 +233,11 @@ NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
 NOTIFICATIONS_DIGEST_HOUR = int(env("NOTIFICATIONS_DIGEST_HOUR", "7"))
 
 # --- Authentication (django-allauth) ----------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone: it is a ModelBackend (permissions, sessions) that also signs in the
+# admin site by email, and it hashes the password exactly once per attempt, for a known
+# address or an unknown one. With Django's ModelBackend in front, every failed attempt was
+# hashed twice (once by each backend).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -256,6 +257,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tripartite] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Sign-up hashes the password for a known address too (accounts/forms.py: timing).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # allauth's rate limits stay on with its defaults (ACCOUNT_RATE_LIMITS unset); they use the
 # cache, which fails open while Redis is away.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
