@@ -55,7 +55,20 @@ else:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+
+def _served_at() -> str:
+    """Where ``python3 run.py serve`` listens (HOST, PORT): the default base of links in
+    emails, so they follow the port a newcomer chose. A wildcard bind is reached locally."""
+    host = env("HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{env('PORT', '8000')}"
+
+
+SITE_URL = env("SITE_URL", _served_at()).rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
