@@ -24,13 +24,13 @@ flows after a few rounds. Requests:
 from __future__ import annotations
 
 import argparse
-import warnings
 import itertools
 import os
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

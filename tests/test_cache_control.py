@@ -86,12 +86,30 @@ def test_a_stricter_header_a_view_set_is_kept():
     }  # fmt: skip
 
 
-def test_an_anonymous_visitor_mid_sign_in_is_not_cached(client, db):
-    """A session that holds something (here: a sign-in waiting for its second step) makes
-    the page personal even before anyone is signed in."""
+def test_an_anonymous_visitor_whose_session_holds_something_is_not_cached(client, db):
+    """A session that holds something (a sign-in waiting for its second step, say) makes even
+    a public page personal before anyone is signed in; an empty one does not."""
+    assert "no-store" not in directives(client.get("/").get("Cache-Control", ""))
     session = client.session
     session["sign_in_in_progress"] = True
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    response = client.get("/accounts/login/")
+    response = client.get("/")
+    assert response.status_code == 200
     assert {"private", "no-store"} <= directives(response.get("Cache-Control", ""))
+
+
+def test_a_page_showing_flash_messages_is_not_cached(client, db):
+    """Messages ("You have signed out.") travel in a cookie: the page that shows them is
+    that visitor's."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    storage, response = CookieStorage(HttpRequest()), HttpResponse()
+    storage._store([Message(constants.INFO, "You have signed out.")], response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
+    page = client.get("/")
+    assert b"You have signed out." in page.content
+    assert {"private", "no-store"} <= directives(page.get("Cache-Control", ""))
