@@ -170,8 +170,8 @@ def test_everyone_the_site_requires_to_use_two_factor_is_enrolled_with_the_print
 
 
 def test_the_demo_totp_secret_is_long_enough_for_current_authenticator_libraries():
-    """pyotp (and RFC 4226) want at least 128 bits, pyotp refuses under 112: the old 80-bit
-    ``JBSWY3DPEHPK3PXP`` failed there while oathtool accepted it."""
+    """RFC 4226 asks for 128 bits at least (160 recommended) and pyotp refuses under 112:
+    the old 80-bit ``JBSWY3DPEHPK3PXP`` failed there while oathtool accepted it."""
     import base64
 
     assert len(SECRET) == 32
