@@ -5,8 +5,10 @@ from __future__ import annotations
 import zoneinfo
 from itertools import groupby
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Constituency, Organization, User
@@ -164,28 +166,18 @@ class InvitationForm(forms.Form):
 # --- Sign-up (allauth's form, through ACCOUNT_FORMS) -----------------------------------------
 
 
-def _allauth_signup_form() -> type:
-    # Imported here: allauth's forms module reads its settings when imported, and this module
-    # is imported by the people pages long before any sign-up.
-    from allauth.account.forms import SignupForm
-
-    return SignupForm
-
-
-class SignupForm(_allauth_signup_form()):  # type: ignore[misc]
+class SignupForm(AllauthSignupForm):
     """allauth's sign-up form, doing the same work for an address that already has an account.
 
     With ACCOUNT_PREVENT_ENUMERATION (allauth's default) a known address gets the same answer
     as a new one and an "account already exists" email instead of a confirmation; but only a
-    new account's password is hashed, so the known address answered about ten times faster.
-    Hash the password here too (and throw the hash away): both paths then cost one hash and
-    one email.
+    new account's password was hashed, so a known address answered many times faster (no
+    hash at all: bench/signup_timing.py). Hash the password here too and throw the hash away:
+    both paths then cost one hash and one email.
     """
 
     def try_save(self, request):
         password = self.cleaned_data.get("password1")
         if self.account_already_exists and password:
-            from django.contrib.auth.hashers import make_password
-
             make_password(password)
         return super().try_save(request)
