@@ -61,7 +61,9 @@ def measure(client, mailoutbox, django_capture_on_commit_callbacks, known_accoun
         client.cookies.clear()
         with counting_hashes() as hashes, django_capture_on_commit_callbacks(execute=True):
             response = client.post(path, data)
-        return Work(response.status_code, response.get("Location", ""), len(hashes), len(mailoutbox))
+        return Work(
+            response.status_code, response.get("Location", ""), len(hashes), len(mailoutbox)
+        )
 
     return run
 
