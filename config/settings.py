@@ -55,7 +55,20 @@ else:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+
+def _served_at() -> str:
+    """Where ``python3 run.py serve`` listens (HOST, PORT): the default base of links in
+    emails, so they follow the port a newcomer chose. A wildcard bind is reached locally."""
+    host = env("HOST", "127.0.0.1")
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{env('PORT', '8000')}"
+
+
+SITE_URL = env("SITE_URL", _served_at()).rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
@@ -93,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session and the user, so it sees whether the response depended on them.
+    "config.middleware.PrivateResponseCacheControlMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -231,10 +246,11 @@ NOTIFICATIONS_UNSUBSCRIBE_MAILTO = env("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
 NOTIFICATIONS_DIGEST_HOUR = int(env("NOTIFICATIONS_DIGEST_HOUR", "7"))
 
 # --- Authentication (django-allauth) ----------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone: it is a ModelBackend (permissions, sessions) that also signs in the
+# admin site by email, and it hashes the password exactly once per attempt, for a known
+# address or an unknown one. With Django's ModelBackend in front, every failed attempt was
+# hashed twice (once by each backend).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -260,6 +276,8 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # out elsewhere (accounts.adapters). A limited attempt answers 429 (accounts.sign_in). The
 # address is the peer's, or the proxy's X-Real-IP (as the audit log records it).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Sign-up hashes the password for a known address too (accounts/forms.py: timing).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tripartite"
 # Activating TOTP records the code as the session's second factor (the two-factor

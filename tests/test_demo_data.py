@@ -170,6 +170,36 @@ def test_everyone_the_site_requires_to_use_two_factor_is_enrolled_with_the_print
         ).exists()
 
 
+def test_the_demo_totp_secret_is_long_enough_for_current_authenticator_libraries():
+    """RFC 4226 asks for 128 bits at least (160 recommended) and pyotp refuses under 112:
+    the old 80-bit ``JBSWY3DPEHPK3PXP`` failed there while oathtool accepted it."""
+    import base64
+
+    assert len(SECRET) == 32
+    assert len(base64.b32decode(SECRET)) * 8 == 160
+
+
+def _secret_of(user) -> str:
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def test_load_demo_gives_an_old_demo_database_the_new_secret_and_keeps_ones_own(demo):
+    from allauth.mfa.utils import encrypt
+
+    old, own = demo_user("moderator.in"), demo_user("focal.gov.la")
+    for user, secret in ((old, "JBSWY3DPEHPK3PXP"), (own, "MYOWNAUTHENTICATORAPPSECRET23456")):
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).update(
+            data={"secret": encrypt(secret)}
+        )
+    output = load_demo()
+    assert "TOTP secrets renewed: 1" in output
+    assert _secret_of(old) == SECRET
+    assert _secret_of(own) == "MYOWNAUTHENTICATORAPPSECRET23456"  # enrolled while trying it
+
+
 def test_enrolled_demo_moderator_reaches_the_site_without_being_sent_to_enrol(demo, client):
     sign_in(client, demo_user("moderator.in"))
     response = client.get(reverse("dialogue:directory"))

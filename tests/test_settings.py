@@ -30,6 +30,9 @@ SETTINGS_ENV = (
     "SQLITE_PATH",
     "TRIPARTITE_TESTING",
     "CSRF_TRUSTED_ORIGINS",
+    "SITE_URL",
+    "HOST",
+    "PORT",
 )
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -61,6 +64,7 @@ print(json.dumps({
     "HSTS_PRELOAD": getattr(s, "SECURE_HSTS_PRELOAD", False),
     "BYPASS": getattr(s, "MFA_TOTP_INSECURE_BYPASS_CODE", None),
     "LANGUAGES": [code for code, _ in s.LANGUAGES],
+    "SITE_URL": s.SITE_URL,
 }, default=str))
 """
 
@@ -156,3 +160,23 @@ def test_production_settings_pass_the_deployment_checklist_without_warnings():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8123"}, "http://127.0.0.1:8123"),
+        ({"HOST": "localhost", "PORT": "9000"}, "http://localhost:9000"),
+        ({"HOST": "0.0.0.0", "PORT": "8001"}, "http://127.0.0.1:8001"),  # listens everywhere
+        ({"HOST": "::1", "PORT": "8001"}, "http://[::1]:8001"),
+        (
+            {"PORT": "8123", "SITE_URL": "https://dialogue.example.org/"},
+            "https://dialogue.example.org",
+        ),
+    ],
+)
+def test_links_in_emails_follow_where_run_py_serves_the_site(env, site_url):
+    """``python3 run.py serve`` listens on HOST:PORT; SITE_URL (the base of links in emails
+    sent outside a request: notifications, affiliations) defaults to the same place."""
+    assert load(env)["SITE_URL"] == site_url

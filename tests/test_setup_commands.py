@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from dialogue.models import Membership, Space
 
 DEMO = "@demo.example.org"
-SECRET = "JBSWY3DPEHPK3PXP"
+SECRET = "TRIPARTITEDEMOACCOUNTSTOTPSECRET"
 PASSWORD = "tripartite-demo"
 
 

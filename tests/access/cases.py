@@ -243,6 +243,8 @@ CASES: dict[str, Case] = {
     "javascript-catalog": NO_ARGUMENTS,
     # site (config/views.py): constant text, the benchmark's baseline
     "healthz": NO_ARGUMENTS,
+    # a redirect to the static icon, the same for everyone
+    "favicon": NO_ARGUMENTS,
     # search: the crawl requests the bare page; tests/search/test_canary_search.py searches
     # for the canary itself (results, counts, facets, filters) as every outsider
     "search:search": NO_ARGUMENTS,

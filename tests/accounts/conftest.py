@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "TRIPARTITEDEMOACCOUNTSTOTPSECRET"
 
 
 def enrol_totp(user) -> None:

@@ -30,7 +30,10 @@ from notifications.demo import load_notifications
 
 DEMO_PASSWORD = "tripartite-demo"
 # A well-known base32 secret (also printed): any authenticator app, or `oathtool --totp -b`.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+# 160 bits (32 characters), as RFC 4226 recommends: current libraries such as pyotp refuse
+# secrets under 112 bits, like the 80-bit one earlier demos used (replaced by the next run).
+DEMO_TOTP_SECRET = "TRIPARTITEDEMOACCOUNTSTOTPSECRET"
+OLD_DEMO_TOTP_SECRETS = ("JBSWY3DPEHPK3PXP",)
 DEMO_DOMAIN = "demo.example.org"
 REGIONAL_SLUG = "regional-peer-learning"
 
@@ -172,6 +175,20 @@ class Command(BaseCommand):
             self.report.count("TOTP authenticators")
         RecoveryCodes.activate(user)  # returns the existing set if there is one
 
+    def renew_old_totp_secrets(self) -> None:
+        """A demo database from before the 160-bit secret gets the new one. A secret someone
+        enrolled themselves while trying the demo is theirs and stays."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import decrypt, encrypt
+
+        for authenticator in Authenticator.objects.filter(
+            type=Authenticator.Type.TOTP, user__email__endswith=f"@{DEMO_DOMAIN}"
+        ):
+            if decrypt(authenticator.data["secret"]) in OLD_DEMO_TOTP_SECRETS:
+                authenticator.data = {**authenticator.data, "secret": encrypt(DEMO_TOTP_SECRET)}
+                authenticator.save(update_fields=["data"])
+                self.report.count("TOTP secrets renewed")
+
     # --- the demo ----------------------------------------------------------------------------
 
     def load(self) -> None:
@@ -180,6 +197,7 @@ class Command(BaseCommand):
             "admin", "Demo admin", is_staff=True, is_superuser=True, time_zone="Asia/Bangkok"
         )
         self.admin = admin
+        self.renew_old_totp_secrets()
         self.enrol_two_factor(admin)
         report.accounts.append((admin.email, "Staff admin", True))
 
