@@ -274,8 +274,7 @@ def new_context(chromium, browser_server: BrowserServer) -> Iterator[Callable]:
             base_url=browser_server.url,
             bypass_csp=bypass_csp,
             viewport={"width": width, "height": height},
-            locale="en-GB",
-            **options,
+            **{"locale": "en-GB", **options},
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         contexts.append(context)
