@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "search",
     "notifications",
 ]
+if TESTING:
+    # A test-only app that plugs into every seam (tests/memos); its URLs join the site's.
+    INSTALLED_APPS.append("tests.memos")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -116,7 +119,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = "tests.urls" if TESTING else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 SITE_ID = 1
