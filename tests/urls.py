@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from config.urls import handler429, urlpatterns as site_urlpatterns
+from config.urls import handler429
+from config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [*site_urlpatterns, path("memos/", include("tests.memos.urls"))]
 
