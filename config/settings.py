@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "accounts",
     "audit",
     "dialogue",
